@@ -1,0 +1,2 @@
+#!/usr/bin/env node
+console.log('bi-agent: not wired yet');

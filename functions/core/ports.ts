@@ -1,0 +1,91 @@
+/**
+ * The ports of the domain core: each outside service is one small interface here, with a
+ * production adapter (AWS SDK) and a local one (embedded default) under `functions/adapters/`.
+ * The core imports nothing but these.
+ */
+import type { Principal } from './principal.ts';
+
+/** A cell as the core sees it: numbers as numbers, dates as `YYYY-MM-DD`, timestamps as ISO strings. */
+export type Cell = string | number | boolean | null;
+
+export interface ColumnInfo {
+  readonly name: string;
+  /** A coarse type the answer step can reason about (chart choice, formatting). */
+  readonly type: 'number' | 'date' | 'timestamp' | 'text' | 'boolean' | 'other';
+}
+
+export interface QueryResult {
+  readonly columns: readonly ColumnInfo[];
+  readonly rows: readonly Cell[][];
+  /** True when the row cap cut the result short. */
+  readonly truncated: boolean;
+}
+
+export interface QueryOptions {
+  /** Region scope of the principal; the executor sets it for row-level security. */
+  readonly regions?: readonly string[];
+  readonly timeoutMs: number;
+  readonly maxRows: number;
+}
+
+/**
+ * The warehouse, read-only. Every adapter runs each statement in a read-only transaction, as the
+ * read-only database role, with a statement timeout and a row cap — so that even a guard bug
+ * could not write.
+ */
+export interface Warehouse {
+  /** Which adapter this is (`pglite`, `postgres`, `rds-data`), for logs and answers. */
+  readonly kind: string;
+  query(sql: string, options: QueryOptions): Promise<QueryResult>;
+  /** Throws `WarehouseUnavailableError` unless the warehouse answers and holds the sample schema. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** One retrieved chunk of context: a business document passage, a catalog entry or an example query. */
+export interface ContextHit {
+  /** File name relative to the ingested folder, or `catalog:<kind>:<name>` for catalog entries. */
+  readonly doc: string;
+  readonly text: string;
+  readonly score: number;
+}
+
+export interface Retriever {
+  search(query: string, k: number): Promise<ContextHit[]>;
+}
+
+export interface PlanRequest {
+  readonly question: string;
+  /** `YYYY-MM-DD`: relative dates ("last quarter") are resolved against it. */
+  readonly asOf: string;
+  readonly principal: Principal;
+  readonly context: readonly ContextHit[];
+}
+
+export interface Plan {
+  readonly sql: string;
+  /** Which planner answered (`offline`, `bedrock:<model>`). */
+  readonly planner: string;
+  /** 0..1: how sure the planner is that the SQL answers the question as asked. */
+  readonly confidence: number;
+  /** A short restatement of how the question was understood ("revenue by region, 2024"). */
+  readonly interpretation: string;
+}
+
+/**
+ * Turns a question into one SQL statement. Throws `CannotAnswerError` rather than guessing, and
+ * `ForbiddenError` when the question needs data the principal's role may not read.
+ */
+export interface Planner {
+  readonly name: string;
+  plan(request: PlanRequest): Promise<Plan>;
+}
+
+export type GuardVerdict =
+  | { readonly allowed: true; readonly sql: string }
+  | { readonly allowed: false; readonly rule: string; readonly reason: string };
+
+/** Proves a statement safe for a principal from its syntax tree, and returns the SQL to run. */
+export interface SqlGuard {
+  check(sql: string, principal: Principal): Promise<GuardVerdict>;
+}
