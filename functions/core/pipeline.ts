@@ -90,7 +90,7 @@ export class AskPipeline {
       rowCount: result.rows.length,
       truncated: result.truncated,
       summary: describeResult({ question: input.question, interpretation: plan.interpretation, result }),
-      chart: chooseChart(result),
+      chart: chooseChart(result, plan.interpretation),
       planner: plan.planner,
       confidence: plan.confidence,
       interpretation: plan.interpretation,
