@@ -4,7 +4,11 @@ import { build } from 'esbuild';
 import { chmodSync } from 'node:fs';
 
 await build({
-  entryPoints: { 'bi-agent': 'bin/bi-agent.ts' },
+  entryPoints: {
+    'bi-agent': 'bin/bi-agent.ts',
+    // The embedded warehouse's worker thread: PgliteWarehouse looks for it beside the bundle.
+    'pglite-worker': 'functions/adapters/warehouse/pglite-worker.ts',
+  },
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
   bundle: true,

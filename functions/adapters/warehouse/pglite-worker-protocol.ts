@@ -1,0 +1,22 @@
+/** Messages between `PgliteWarehouse` and its worker thread (internal): plain, cloneable data. */
+import type { QueryOptions, QueryResult } from '../../core/ports.ts';
+import type { DatabaseFailure } from './map-error.ts';
+import type { WarehouseProgress } from '../../warehouse/progress-event.ts';
+import type { PgliteSource } from './pglite-source.ts';
+
+export interface WorkerInit {
+  readonly source: PgliteSource;
+  readonly role: string | null;
+}
+
+export type WorkerRequest =
+  | { readonly type: 'query'; readonly id: number; readonly sql: string; readonly options: QueryOptions }
+  | { readonly type: 'close' };
+
+export type WorkerReply =
+  | { readonly type: 'progress'; readonly progress: WarehouseProgress }
+  | { readonly type: 'ready' }
+  | { readonly type: 'failed'; readonly failure: DatabaseFailure }
+  | { readonly type: 'result'; readonly id: number; readonly result: QueryResult }
+  | { readonly type: 'error'; readonly id: number; readonly failure: DatabaseFailure }
+  | { readonly type: 'closed' };

@@ -1,0 +1,226 @@
+/**
+ * The warehouse on Aurora PostgreSQL through the RDS Data API: HTTPS calls instead of connections,
+ * so a Lambda needs no VPC and no pool. Each statement is BeginTransaction → ExecuteStatement (the
+ * settings, the cursor, one capped FETCH) → RollbackTransaction.
+ *
+ * Results come as typed records with `columnMetadata` rather than `formatRecordsAs: 'JSON'`: JSON
+ * records are objects keyed by column name (a repeated name loses a column, the column order is the
+ * JSON's) and carry no types, while typed records keep order and name each column's PostgreSQL type.
+ *
+ * The Data API caps a response at 1 MiB. The adapter does not page around it: the cursor already
+ * caps rows at `maxRows + 1`, and a capped BI answer over 1 MiB means a question asking for raw rows
+ * rather than figures, better answered by asking differently than by more round trips on every
+ * query. It fails with an actionable `QueryFailedError` instead.
+ */
+import {
+  BeginTransactionCommand,
+  ExecuteStatementCommand,
+  RollbackTransactionCommand,
+} from '@aws-sdk/client-rds-data';
+import type { ColumnMetadata, Field, RDSDataClient, SqlParameter } from '@aws-sdk/client-rds-data';
+import { QueryFailedError, QueryTimeoutError, WarehouseUnavailableError } from '../../core/errors.ts';
+import type { BiAgentError } from '../../core/errors.ts';
+import type { Cell, QueryOptions, QueryResult, Warehouse } from '../../core/ports.ts';
+import { columnInfo, decodeNumber, decodeText } from './decode.ts';
+import { toCoreError } from './map-error.ts';
+import { pingWith } from './ping.ts';
+import { capRows, declareCursor, fetchCapped, sessionSettingsSql, sessionSettingValues, validateQuery } from './read-only-statement.ts';
+
+export interface RdsDataWarehouseOptions {
+  /** An RDS Data client (region, credentials, retry policy and endpoint are the caller's choice). */
+  readonly client: RDSDataClient;
+  /** The Aurora cluster's ARN. */
+  readonly resourceArn: string;
+  /** The Secrets Manager secret the Data API logs in with: the read-only database user. */
+  readonly secretArn: string;
+  readonly database: string;
+  /**
+   * Role switched to for every statement. Default `null`: on Aurora the secret already is the
+   * read-only user, so no switch is needed (and a login that is not a member could not switch).
+   */
+  readonly role?: string | null;
+  /** How often to retry while a paused Serverless v2 cluster resumes. Default 4 (≈ 15 s in all). */
+  readonly resumeRetries?: number;
+  /** First wait between resume retries, doubled each time. Default 1 s. */
+  readonly resumeBackoffMs?: number;
+  /** Extra time a call may take past the statement timeout before the client gives up. Default 2 s. */
+  readonly clientGraceMs?: number;
+  /** Waits between resume retries (replaceable in tests). */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** The Data API's own ceiling on one statement (without `continueAfterTimeout`). */
+const dataApiTimeoutMs = 45_000;
+/** What a resuming cluster typically needs, told to callers that should come back later. */
+const resumeRetryAfterSeconds = 15;
+
+/**
+ * The warehouse over the RDS Data API.
+ *
+ * @example
+ * const warehouse = new RdsDataWarehouse({ client: new RDSDataClient({}), resourceArn, secretArn, database: 'bi' });
+ * const result = await warehouse.query('select region_name from sales.regions', { timeoutMs: 5000, maxRows: 1000 });
+ */
+export class RdsDataWarehouse implements Warehouse {
+  readonly kind = 'rds-data';
+  readonly #options: RdsDataWarehouseOptions;
+  readonly #target: { resourceArn: string; secretArn: string; database: string };
+  readonly #role: string | null;
+
+  constructor(options: RdsDataWarehouseOptions) {
+    this.#options = options;
+    this.#target = { resourceArn: options.resourceArn, secretArn: options.secretArn, database: options.database };
+    this.#role = options.role ?? null;
+  }
+
+  async query(sql: string, options: QueryOptions): Promise<QueryResult> {
+    validateQuery(sql, options);
+    if (options.timeoutMs > dataApiTimeoutMs) {
+      // The Data API would cut the statement off at 45 s anyway, with a less helpful error.
+      options = { ...options, timeoutMs: dataApiTimeoutMs - 1_000 };
+    }
+    const { client } = this.#options;
+    const callOptions = (): { abortSignal: AbortSignal } => ({
+      abortSignal: AbortSignal.timeout(options.timeoutMs + (this.#options.clientGraceMs ?? 2_000)),
+    });
+    const transactionId = await this.#beginTransaction();
+    const execute = (text: string, parameters?: SqlParameter[]) =>
+      client.send(
+        new ExecuteStatementCommand({ ...this.#target, transactionId, sql: text, parameters, includeResultMetadata: true }),
+        callOptions(),
+      );
+    let failed = false;
+    try {
+      const [timeout, regions, role] = sessionSettingValues(options, this.#role);
+      await execute(sessionSettingsSql([':timeout', ':regions', ':role']), [
+        { name: 'timeout', value: { stringValue: timeout } },
+        { name: 'regions', value: { stringValue: regions } },
+        { name: 'role', value: { stringValue: role } },
+      ]);
+      await execute(declareCursor(sql));
+      const fetched = await execute(fetchCapped(options.maxRows));
+      const metadata = fetched.columnMetadata ?? [];
+      const { rows, truncated } = capRows(fetched.records ?? [], options.maxRows);
+      return {
+        columns: metadata.map((column, index) => columnInfo(column.label || column.name || `column${index + 1}`, column.typeName)),
+        rows: rows.map((record) => metadata.map((column, index) => decodeField(record[index], column))),
+        truncated,
+      };
+    } catch (error) {
+      failed = true;
+      throw mapRdsDataError(error, options.timeoutMs);
+    } finally {
+      const rolledBack = client
+        .send(new RollbackTransactionCommand({ resourceArn: this.#target.resourceArn, secretArn: this.#target.secretArn, transactionId }))
+        .catch(() => undefined);
+      // After a failure the statement may still be running; don't hold the caller for the rollback
+      // (the Data API also ends an abandoned transaction on its own after its timeout).
+      if (!failed) await rolledBack;
+    }
+  }
+
+  async ping(): Promise<void> {
+    await pingWith(this, 10_000);
+  }
+
+  /** Nothing to release: the client is the caller's, and the Data API holds no connection for us. */
+  async close(): Promise<void> {}
+
+  /** BeginTransaction, retried with backoff while a paused Serverless v2 cluster resumes. */
+  async #beginTransaction(): Promise<string> {
+    const retries = this.#options.resumeRetries ?? 4;
+    const sleep = this.#options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+    let wait = this.#options.resumeBackoffMs ?? 1_000;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const begun = await this.#options.client.send(new BeginTransactionCommand(this.#target), {
+          abortSignal: AbortSignal.timeout(dataApiTimeoutMs),
+        });
+        if (!begun.transactionId) throw new WarehouseUnavailableError('The Data API began no transaction; try again.', 1);
+        return begun.transactionId;
+      } catch (error) {
+        if (errorName(error) === 'DatabaseResumingException' && attempt < retries) {
+          await sleep(wait);
+          wait *= 2;
+          continue;
+        }
+        throw mapRdsDataError(error, undefined);
+      }
+    }
+  }
+}
+
+/** One Data API field as a core cell; `decode.ts` interprets the text of typed strings. */
+export function decodeField(field: Field | undefined, column: ColumnMetadata): Cell {
+  if (!field || field.isNull) return null;
+  if (field.longValue !== undefined) return field.longValue;
+  if (field.doubleValue !== undefined) return Number.isFinite(field.doubleValue) ? field.doubleValue : null;
+  if (field.booleanValue !== undefined) return field.booleanValue;
+  if (field.stringValue !== undefined) {
+    const info = columnInfo('', column.typeName);
+    return info.type === 'number' ? decodeNumber(field.stringValue) : decodeText(info.type, column.typeName?.toLowerCase(), field.stringValue);
+  }
+  if (field.blobValue !== undefined) return Buffer.from(field.blobValue).toString('base64');
+  if (field.arrayValue !== undefined) return JSON.stringify(field.arrayValue);
+  return null;
+}
+
+function errorName(error: unknown): string | undefined {
+  return error && typeof error === 'object' && 'name' in error ? String((error as { name: unknown }).name) : undefined;
+}
+
+const unavailable: Readonly<Record<string, { retryAfterSeconds: number | undefined; reason: string }>> = {
+  DatabaseResumingException: { retryAfterSeconds: resumeRetryAfterSeconds, reason: 'The warehouse is resuming from pause' },
+  DatabaseUnavailableException: { retryAfterSeconds: 10, reason: 'The warehouse is unavailable' },
+  ServiceUnavailableError: { retryAfterSeconds: 5, reason: 'The RDS Data API is unavailable' },
+  InternalServerErrorException: { retryAfterSeconds: 5, reason: 'The RDS Data API failed' },
+  ThrottlingException: { retryAfterSeconds: 2, reason: 'The RDS Data API is throttling requests' },
+  TooManyRequestsException: { retryAfterSeconds: 2, reason: 'The RDS Data API is throttling requests' },
+  TransactionNotFoundException: { retryAfterSeconds: 1, reason: 'The warehouse ended the transaction' },
+  DatabaseNotFoundException: { retryAfterSeconds: undefined, reason: 'The configured database does not exist' },
+  HttpEndpointNotEnabledException: { retryAfterSeconds: undefined, reason: 'The Data API is not enabled on the cluster' },
+  InvalidSecretException: { retryAfterSeconds: undefined, reason: 'The database secret is not valid' },
+  SecretsErrorException: { retryAfterSeconds: undefined, reason: 'The database secret cannot be read' },
+  AccessDeniedException: { retryAfterSeconds: undefined, reason: 'This service may not call the Data API' },
+  ForbiddenException: { retryAfterSeconds: undefined, reason: 'This service may not call the Data API' },
+  InvalidResourceStateException: { retryAfterSeconds: 10, reason: 'The cluster is not in a state to run queries' },
+};
+
+/**
+ * Data API errors → core errors. A PostgreSQL error comes as `DatabaseErrorException` (or
+ * `BadRequestException`) whose message ends in `; SQLState: 42501`; it is mapped by SQLSTATE like
+ * every other adapter's. Service states (resuming, throttled, misconfigured) mean unavailable.
+ */
+export function mapRdsDataError(error: unknown, timeoutMs: number | undefined): BiAgentError {
+  const name = errorName(error);
+  const message = error instanceof Error ? error.message : String(error);
+  if (name === 'AbortError' || name === 'TimeoutError' || name === 'StatementTimeoutException') {
+    return new QueryTimeoutError(
+      `The query ran longer than ${timeoutMs !== undefined ? `${timeoutMs} ms` : 'its time limit'} and was stopped; narrow the date range or aggregate more.`,
+      { cause: error, details: timeoutMs !== undefined ? { timeoutMs } : {} },
+    );
+  }
+  const service = name ? unavailable[name] : undefined;
+  if (service) {
+    return new WarehouseUnavailableError(`${service.reason}; ${service.retryAfterSeconds ? 'try again shortly' : 'check the deployment'}.`, service.retryAfterSeconds, {
+      cause: error,
+      details: { dataApiError: name },
+    });
+  }
+  if (/response size limit|exceeds? the (maximum|allowed) (response )?size|1 ?MiB/i.test(message)) {
+    return new QueryFailedError(
+      'The result is larger than the RDS Data API allows in one response (1 MiB): select fewer or narrower columns, or aggregate, rather than listing raw rows.',
+      { cause: error, details: { dataApiError: name, limit: '1 MiB' } },
+    );
+  }
+  const sqlState = /SQLState:\s*([0-9A-Z]{5})/i.exec(message)?.[1]?.toUpperCase();
+  if (sqlState) {
+    const postgresMessage = message
+      .replace(/;?\s*SQLState:\s*[0-9A-Z]{5}\s*$/i, '')
+      .replace(/^ERROR:\s*/, '')
+      .trim();
+    return toCoreError({ sqlState, message: postgresMessage }, error, timeoutMs);
+  }
+  const systemCode = error && typeof error === 'object' && 'code' in error ? String((error as { code: unknown }).code) : undefined;
+  return toCoreError({ message, systemCode }, error, timeoutMs);
+}

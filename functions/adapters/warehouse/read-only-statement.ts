@@ -1,0 +1,85 @@
+/**
+ * The SQL every adapter wraps around a statement, written once so the three adapters cannot drift:
+ * a read-only transaction, the read-only role, a statement timeout, the region scope for row-level
+ * security, and a cursor that fetches at most `maxRows + 1` rows. The adapters differ only in how
+ * they send these texts (a pg client, PGlite, Data API calls).
+ */
+import { InvalidRequestError } from '../../core/errors.ts';
+import type { QueryOptions } from '../../core/ports.ts';
+
+/** The role the question path runs as (migration 002). */
+export const defaultReaderRole = 'bi_reader';
+
+/** The transaction-local setting that row-level security policies read the region scope from. */
+export const regionsSetting = 'bi_agent.regions';
+
+/** Starts the transaction; no statement can write while it is open, whatever the role may do. */
+export const beginReadOnly = 'BEGIN READ ONLY';
+
+/** Ends every statement: nothing is ever committed. */
+export const rollback = 'ROLLBACK';
+
+const cursorName = 'bi_agent_result';
+
+/**
+ * One statement that sets everything transaction-local, with parameters rather than SQL text, so a
+ * role or region name can never inject SQL: `set_config('role', …, true)` is `SET LOCAL ROLE`, and
+ * `transaction_read_only` repeats the READ ONLY of the BEGIN for the Data API, where the transaction
+ * is opened by BeginTransaction. DateStyle and TimeZone fix the text output that `decode.ts` reads.
+ * Placeholders, in the driver's syntax (`$1`, `:timeout`): statement timeout in ms, comma-separated
+ * regions ('' = all), role ('' = keep the login role).
+ */
+export function sessionSettingsSql([timeout, regions, role]: readonly [string, string, string]): string {
+  return (
+    "SELECT set_config('transaction_read_only', 'on', true), " +
+    `set_config('statement_timeout', ${timeout}, true), ` +
+    `set_config('${regionsSetting}', ${regions}, true), ` +
+    "set_config('DateStyle', 'ISO, YMD', true), " +
+    "set_config('TimeZone', 'UTC', true), " +
+    "set_config('IntervalStyle', 'iso_8601', true), " +
+    `CASE WHEN ${role} = '' THEN NULL ELSE set_config('role', ${role}, true) END`
+  );
+}
+
+/** {@link sessionSettingsSql} for drivers with positional parameters (node-postgres, PGlite). */
+export const sessionSettings = sessionSettingsSql(['$1', '$2', '$3']);
+
+/** Values for {@link sessionSettingsSql}'s placeholders, in order. */
+export function sessionSettingValues(options: QueryOptions, role: string | null): [string, string, string] {
+  return [String(Math.max(1, Math.ceil(options.timeoutMs))), regionsValue(options.regions), role ?? ''];
+}
+
+/** The region scope as the setting carries it: names joined with commas, '' for all regions. */
+export function regionsValue(regions: readonly string[] | undefined): string {
+  return (regions ?? []).join(',');
+}
+
+/**
+ * Opens the statement as a cursor. Only a query can be declared as a cursor, and the extended
+ * protocol that every adapter uses refuses a second statement, so this is a wall of its own. Nothing
+ * is appended after the caller's text, so a trailing comment or semicolon is harmless.
+ */
+export function declareCursor(sql: string): string {
+  return `DECLARE ${cursorName} NO SCROLL CURSOR FOR ${sql}`;
+}
+
+/** Fetches one row past the cap, to know whether the cap cut the result short. */
+export function fetchCapped(maxRows: number): string {
+  return `FETCH FORWARD ${maxRows + 1} FROM ${cursorName}`;
+}
+
+/** Refuses options that would make the walls meaningless (no timeout, no cap). */
+export function validateQuery(sql: string, options: QueryOptions): void {
+  if (!sql.trim()) throw new InvalidRequestError('The query is empty.');
+  if (!Number.isInteger(options.maxRows) || options.maxRows < 0) {
+    throw new InvalidRequestError(`maxRows must be a non-negative integer, got ${options.maxRows}.`);
+  }
+  if (!(options.timeoutMs > 0) || !Number.isFinite(options.timeoutMs)) {
+    throw new InvalidRequestError(`timeoutMs must be a positive number, got ${options.timeoutMs}.`);
+  }
+}
+
+/** Cuts the fetched rows to the cap and says whether it cut anything. */
+export function capRows<T>(rows: readonly T[], maxRows: number): { rows: T[]; truncated: boolean } {
+  return rows.length > maxRows ? { rows: rows.slice(0, maxRows), truncated: true } : { rows: [...rows], truncated: false };
+}

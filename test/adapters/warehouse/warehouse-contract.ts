@@ -1,0 +1,229 @@
+/**
+ * The contract every `Warehouse` adapter must keep, as one suite run against each of them (the
+ * shape of drizzle's pg-common suite): same sample data, same statements, same answers. A new
+ * adapter is done when this suite passes against it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InvalidRequestError, QueryFailedError, QueryTimeoutError } from '../../../functions/core/errors.ts';
+import type { QueryOptions, Warehouse } from '../../../functions/core/ports.ts';
+
+export interface ContractSubject {
+  readonly warehouse: Warehouse;
+  /** `current_user` inside a query: the read-only role where the adapter switches to it. */
+  readonly expectedUser: string;
+  /** False only for an adapter that documents it cannot stop a statement (in-thread PGlite). */
+  readonly enforcesTimeout: boolean;
+  /** Tear-down beyond `warehouse.close()` (databases, endpoints). */
+  readonly dispose?: () => Promise<void>;
+}
+
+const options: QueryOptions = { timeoutMs: 5_000, maxRows: 100 };
+
+/** Registers the contract suite for one adapter; `create` runs once, before the suite. */
+export function describeWarehouseContract(name: string, create: () => Promise<ContractSubject>): void {
+  describe(`Contract: Warehouse (${name})`, () => {
+    let subject: ContractSubject;
+    let warehouse: Warehouse;
+
+    beforeAll(async () => {
+      subject = await create();
+      warehouse = subject.warehouse;
+    });
+
+    afterAll(async () => {
+      await subject?.warehouse.close();
+      await subject?.dispose?.();
+    });
+
+    async function failure(sql: string, queryOptions: QueryOptions = options): Promise<unknown> {
+      return warehouse.query(sql, queryOptions).then(
+        () => expect.unreachable(`expected ${sql} to fail`),
+        (error: unknown) => error,
+      );
+    }
+
+    describe('Method: query — decoding', () => {
+      it('returns numeric, bigint and integer aggregates as JS numbers', async () => {
+        const result = await warehouse.query(
+          `SELECT r.region_name, sum(t.sales) AS total, count(*) AS lines, sum(t.units::bigint) AS units,
+                  avg(t.units)::float8 AS average_units, sum(t.transaction_id) AS id_sum
+             FROM sales.sales_transactions t JOIN sales.regions r USING (region_id)
+            GROUP BY r.region_name ORDER BY r.region_name`,
+          options,
+        );
+        expect(result.columns).toEqual([
+          { name: 'region_name', type: 'text' },
+          { name: 'total', type: 'number' },
+          { name: 'lines', type: 'number' },
+          { name: 'units', type: 'number' },
+          { name: 'average_units', type: 'number' },
+          { name: 'id_sum', type: 'number' },
+        ]);
+        expect(result.rows.map((row) => row.slice(0, 5))).toEqual([
+          ['Europe', 2577.9, 3, 13, 13 / 3],
+          ['North America', 5725.1, 2, 4, 2],
+        ]);
+        expect(typeof result.rows[0]![5]).toBe('number');
+        expect(result.truncated).toBe(false);
+      });
+
+      it('returns dates as YYYY-MM-DD, unshifted, at year and day boundaries', async () => {
+        const result = await warehouse.query(
+          "SELECT sale_date, date '2024-12-31' AS new_years_eve FROM sales.sales_transactions ORDER BY sale_date",
+          options,
+        );
+        expect(result.columns).toEqual([
+          { name: 'sale_date', type: 'date' },
+          { name: 'new_years_eve', type: 'date' },
+        ]);
+        expect(result.rows.map((row) => row[0])).toEqual(['2024-01-01', '2024-06-30', '2024-12-31', '2025-03-15', '2025-03-16']);
+        expect(result.rows[0]![1]).toBe('2024-12-31');
+      });
+
+      it('returns timestamps as ISO strings, booleans as booleans and NULL as null', async () => {
+        const result = await warehouse.query(
+          `SELECT created_at, timestamp '2024-05-06 07:08:09' AS local_time, units > 5 AS bulk, NULL::text AS nothing,
+                  NULL::numeric AS no_number
+             FROM sales.sales_transactions WHERE sale_date = '2024-06-30'`,
+          options,
+        );
+        expect(result.columns.map((column) => column.type)).toEqual(['timestamp', 'timestamp', 'boolean', 'text', 'number']);
+        expect(result.rows).toEqual([['2024-06-30T23:59:59.123456Z', '2024-05-06T07:08:09', true, null, null]]);
+      });
+
+      it('keeps the column order and names of the statement, repeated names included', async () => {
+        const result = await warehouse.query('SELECT 1 AS b, 2 AS a, 3 AS a', options);
+        expect(result.columns.map((column) => column.name)).toEqual(['b', 'a', 'a']);
+        expect(result.rows).toEqual([[1, 2, 3]]);
+      });
+    });
+
+    describe('Method: query — row cap', () => {
+      it('returns maxRows rows and truncated=true when there are more', async () => {
+        const result = await warehouse.query('SELECT n FROM generate_series(1, 25) AS n ORDER BY n', { ...options, maxRows: 10 });
+        expect(result.rows).toEqual(Array.from({ length: 10 }, (_, index) => [index + 1]));
+        expect(result.truncated).toBe(true);
+      });
+
+      it('returns every row and truncated=false when the result fits exactly', async () => {
+        const result = await warehouse.query('SELECT n FROM generate_series(1, 25) AS n', { ...options, maxRows: 25 });
+        expect(result.rows).toHaveLength(25);
+        expect(result.truncated).toBe(false);
+      });
+
+      it('does not let a trailing semicolon or comment escape the cap', async () => {
+        const result = await warehouse.query('SELECT n FROM generate_series(1, 25) AS n; -- all of them', { ...options, maxRows: 3 });
+        expect(result.rows).toHaveLength(3);
+        expect(result.truncated).toBe(true);
+      });
+    });
+
+    describe('Method: query — read-only walls (no guard in front)', () => {
+      it.each([
+        ["INSERT INTO sales.regions VALUES (9, 'Atlantis')"],
+        ['UPDATE sales.sales_transactions SET sales = 0'],
+        ['DELETE FROM sales.sales_transactions'],
+        ['CREATE TABLE sales.scratch (id int)'],
+        ['DROP TABLE sales.sales_transactions'],
+        ['TRUNCATE sales.sales_transactions'],
+        ['WITH gone AS (DELETE FROM sales.regions RETURNING *) SELECT * FROM gone'],
+        ["SELECT nextval('sales.sales_transactions_transaction_id_seq')"],
+        ['SELECT 1; DELETE FROM sales.sales_transactions'],
+        ['COMMIT'],
+        ["SELECT set_config('transaction_read_only', 'off', true)"],
+      ])('refuses %s with QueryFailedError', async (sql) => {
+        const error = await failure(sql);
+        expect(error).toBeInstanceOf(QueryFailedError);
+        expect((error as QueryFailedError).details.sqlState).toMatch(/^[0-9A-Z]{5}$/);
+      });
+
+      it('leaves the data as it was', async () => {
+        const result = await warehouse.query(
+          'SELECT (SELECT count(*) FROM sales.regions), (SELECT count(*) FROM sales.sales_transactions), (SELECT sum(sales) FROM sales.sales_transactions)',
+          options,
+        );
+        expect(result.rows).toEqual([[5, 5, 8303]]);
+      });
+
+      it('runs inside a read-only transaction', async () => {
+        const result = await warehouse.query("SELECT current_setting('transaction_read_only') AS read_only", options);
+        expect(result.rows).toEqual([['on']]);
+      });
+
+      it('runs as the read-only role', async () => {
+        const result = await warehouse.query('SELECT current_user AS who', options);
+        expect(result.rows).toEqual([[subject.expectedUser]]);
+      });
+    });
+
+    describe('Method: query — region scope', () => {
+      it('sets bi_agent.regions inside the transaction, comma-separated', async () => {
+        const result = await warehouse.query("SELECT current_setting('bi_agent.regions', true) AS scope", {
+          ...options,
+          regions: ['Europe', 'Middle East & Africa'],
+        });
+        expect(result.rows).toEqual([['Europe,Middle East & Africa']]);
+      });
+
+      it('sets it to an empty string for all regions, and keeps no scope from an earlier statement', async () => {
+        await warehouse.query('SELECT 1', { ...options, regions: ['Europe'] });
+        const result = await warehouse.query("SELECT current_setting('bi_agent.regions', true) AS scope", options);
+        expect(result.rows).toEqual([['']]);
+      });
+    });
+
+    describe('Method: query — errors', () => {
+      it('maps a syntax error to QueryFailedError with SQLSTATE and PostgreSQL message, no stack', async () => {
+        const error = (await failure('SELEC 1')) as QueryFailedError;
+        expect(error).toBeInstanceOf(QueryFailedError);
+        expect(error.details).toMatchObject({ sqlState: '42601', postgresMessage: expect.stringContaining('syntax error') });
+        expect(error.message).not.toMatch(/\n\s+at /);
+      });
+
+      it.each([
+        ['SELECT * FROM sales.no_such_table', '42P01'],
+        ['SELECT 1 / (units - units) FROM sales.sales_transactions', '22012'],
+      ])('maps %s to QueryFailedError %s', async (sql, sqlState) => {
+        const error = (await failure(sql)) as QueryFailedError;
+        expect(error).toBeInstanceOf(QueryFailedError);
+        expect(error.details.sqlState).toBe(sqlState);
+      });
+
+      it('refuses a catalog only a superuser may read, when running as the read-only role', async (context) => {
+        if (subject.expectedUser !== 'bi_reader') context.skip();
+        const error = (await failure('SELECT rolpassword FROM pg_catalog.pg_authid')) as QueryFailedError;
+        expect(error).toBeInstanceOf(QueryFailedError);
+        expect(error.details.sqlState).toBe('42501');
+      });
+
+      it('refuses an empty statement and meaningless options before reaching the database', async () => {
+        await expect(warehouse.query('  ', options)).rejects.toBeInstanceOf(InvalidRequestError);
+        await expect(warehouse.query('SELECT 1', { timeoutMs: 0, maxRows: 1 })).rejects.toBeInstanceOf(InvalidRequestError);
+      });
+
+      it('still answers after a failed statement', async () => {
+        await failure('SELECT * FROM sales.no_such_table');
+        const result = await warehouse.query('SELECT count(*) AS n FROM sales.regions', options);
+        expect(result.rows).toEqual([[5]]);
+      });
+    });
+
+    describe('Method: query — timeout', () => {
+      it('stops a statement that overruns with QueryTimeoutError, and answers afterwards', async (context) => {
+        if (!subject.enforcesTimeout) context.skip();
+        const started = performance.now();
+        const error = await failure('SELECT pg_sleep(10)', { timeoutMs: 500, maxRows: 1 });
+        expect(error).toBeInstanceOf(QueryTimeoutError);
+        expect(performance.now() - started).toBeLessThan(4_000);
+        const result = await warehouse.query('SELECT count(*) AS n FROM sales.regions', options);
+        expect(result.rows).toEqual([[5]]);
+      });
+    });
+
+    describe('Method: ping', () => {
+      it('resolves when the warehouse holds the sample schema', async () => {
+        await expect(warehouse.ping()).resolves.toBeUndefined();
+      });
+    });
+  });
+}
