@@ -1,0 +1,404 @@
+/**
+ * Reads a question into a semantic query: finds its periods, matches the catalog's vocabulary
+ * longest-first, then applies a small grammar of intents (rankings, per-group tops, thresholds,
+ * shares, ratios, comparisons, windows, customer cohorts). Unknown content words lower confidence.
+ */
+import { CannotAnswerError } from '../errors.ts';
+import { buildLexicon, STOPWORDS, type Concept, type Keyword, type LexiconEntry } from './lexicon.ts';
+import type { CohortQuery, DimensionRef, Direction, SemanticQuery, ValueFilter } from './semantic-query.ts';
+import { findTimeMentions, parseDate, previousPeriod, shiftYears, type DateRange, type TimeMention } from './time-range.ts';
+import { tokenize, type Token } from './tokenizer.ts';
+
+/** A matched stretch of the question: a catalog phrase, a number, or a period. */
+interface Item {
+  readonly first: number;
+  readonly last: number;
+  readonly text: string;
+  concepts: Concept[];
+  readonly number?: number;
+  readonly time?: TimeMention;
+}
+
+/** What the parser understood, with how sure it is and what it did not understand. */
+export interface ParseResult {
+  readonly query: SemanticQuery;
+  readonly confidence: number;
+  readonly unknownWords: readonly string[];
+  /** Whether `customer` stands for names (admin) rather than ids. */
+  readonly customerNames: boolean;
+}
+
+let lexicon: LexiconEntry[] | undefined;
+const COMPARISON_HINT = /\b(growth|grow|grew|grown|increase|decrease|decline|change|changed|vs|versus|compar\w*|against|side by side|difference|improv\w*|delta|drop\w*|rose|fell|yoy|qoq|mom)\b/;
+const PREVIOUS_PERIOD_WORDS = ['vs', 'versus', 'with', 'to', 'from', 'over', 'than', 'against', 'on'];
+
+/** Parses a question as of a date; throws `CannotAnswerError` when nothing measurable is asked. */
+export function parseQuestion(question: string, asOf: string, role: 'viewer' | 'analyst' | 'admin'): ParseResult {
+  lexicon ??= buildLexicon();
+  const tokens = tokenize(question);
+  const lowered = tokens.map((t) => t.text).join(' ');
+  const consumed = new Set<number>();
+  const items: Item[] = [];
+
+  // "compared with the previous month" names a lag, not a period.
+  for (let i = 0; i < tokens.length; i += 1) {
+    const a = tokens[i]!.text; const b = tokens[i + 1]?.text ?? ''; const c = tokens[i + 2]?.text ?? '';
+    const start = b === 'the' ? i + 2 : i + 1;
+    const lagWord = tokens[start]?.text ?? ''; const unit = tokens[start + 1]?.text ?? '';
+    if (PREVIOUS_PERIOD_WORDS.includes(a) && ['previous', 'prior', 'preceding'].includes(lagWord) && ['month', 'quarter', 'week', 'year'].includes(unit)) {
+      const keyword: Keyword = unit === 'month' ? 'mom' : unit === 'quarter' ? 'qoq' : unit === 'week' ? 'wow' : 'yoy';
+      items.push({ first: i, last: start + 1, text: tokens.slice(i, start + 2).map((t) => t.text).join(' '), concepts: [{ type: 'keyword', keyword }] });
+      for (let k = i; k <= start + 1; k += 1) consumed.add(k);
+    }
+    void c;
+  }
+
+  const mergeSpans = !COMPARISON_HINT.test(lowered);
+  let mentions = findTimeMentions(tokens, asOf, { mergeSpans }).filter((m) => !overlaps(m.first, m.last, consumed));
+  if (mentions.some((m) => !m.parenthetical)) {
+    for (const m of mentions.filter((x) => x.parenthetical)) for (let k = m.first; k <= m.last; k += 1) consumed.add(k);
+    mentions = mentions.filter((m) => !m.parenthetical);
+  }
+  for (const m of mentions) {
+    for (let k = m.first; k <= m.last; k += 1) consumed.add(k);
+    items.push({ first: m.first, last: m.last, text: tokens.slice(m.first, m.last + 1).map((t) => t.text).join(' '), concepts: [], time: m });
+  }
+
+  const unknown: Token[] = [];
+  let recognized = 0;
+  for (let i = 0; i < tokens.length; ) {
+    if (consumed.has(i)) { i += 1; continue; }
+    const entry = lexicon.find((e) => e.tokens.every((w, k) => tokens[i + k]?.text === w && !consumed.has(i + k)));
+    if (entry) {
+      const last = i + entry.tokens.length - 1;
+      items.push({ first: i, last, text: entry.tokens.join(' '), concepts: [...entry.concepts] });
+      const meaningful = entry.concepts.some((c) => c.type !== 'keyword' || !['and', 'to', 'which', 'from', 'by', 'each', 'than'].includes(c.keyword));
+      if (meaningful) recognized += 1;
+      i = last + 1;
+      continue;
+    }
+    const token = tokens[i]!;
+    if (token.kind === 'number') items.push({ first: i, last: i, text: token.text, concepts: [], number: token.value! });
+    else if (!STOPWORDS.has(token.text) && token.text.length > 1) {
+      unknown.push(token);
+      // An unknown word where a value would stand ("in Germany") is likely a filter we would drop.
+      if (['in', 'for', 'from', 'at', 'of'].includes(tokens[i - 1]?.text ?? '')) unknown.push(token);
+    }
+    i += 1;
+  }
+  items.sort((a, b) => a.first - b.first);
+  recognized += mentions.length;
+
+  const has = (keyword: Keyword): boolean => items.some((it) => isKeyword(it, keyword));
+  const positionsOf = (keyword: Keyword): number[] => items.filter((it) => isKeyword(it, keyword)).map((it) => it.first);
+
+  if (items.slice(0, 2).some((it) => isKeyword(it, 'write')) || /\b(delete|drop|truncate|insert|update|alter|grant|revoke)\b/.test(lowered) && !items.some((it) => it.concepts.some((c) => c.type === 'metric'))) {
+    throw new CannotAnswerError('I can only read the sales warehouse; I cannot change, delete or create data.', { details: { understood: [] } });
+  }
+
+  // Resolve "customers" (a metric or a dimension) and dimension words that only label a value.
+  const itemIndex = (it: Item): number => items.indexOf(it);
+  for (const it of items) {
+    const metric = it.concepts.find((c) => c.type === 'metric');
+    const dimension = it.concepts.find((c) => c.type === 'dimension');
+    if (!metric || !dimension) continue;
+    const k = itemIndex(it);
+    const before = items.slice(Math.max(0, k - 3), k);
+    const previous = items[k - 1];
+    const adjacent = previous && previous.last >= it.first - 2;
+    const countBefore = before.some((b) => isKeyword(b, 'count') || isKeyword(b, 'active'));
+    const rankingBefore = adjacent && (isKeyword(previous, 'top') || isKeyword(previous, 'bottom') || isKeyword(previous, 'which') || isKeyword(previous, 'each') || isKeyword(previous, 'by') || isKeyword(previous, 'per') || previous.number !== undefined);
+    const otherMetric = items.some((o) => o !== it && o.concepts.some((c) => c.type === 'metric') && !o.concepts.some((c) => c.type === 'dimension'));
+    if (countBefore) it.concepts = [metric];
+    else if (previous?.concepts.some((c) => c.type === 'value') && adjacent) it.concepts = [{ type: 'filler' }];
+    else if (rankingBefore || otherMetric) it.concepts = [dimension];
+    else it.concepts = [metric];
+  }
+  for (const it of items) {
+    const dimension = it.concepts.find((c) => c.type === 'dimension');
+    if (!dimension || dimension.ref.kind !== 'dimension') continue;
+    const name = dimension.ref.name;
+    const k = itemIndex(it);
+    const neighbours = [items[k - 1], items[k + 1]].filter((n): n is Item => !!n && Math.abs(n.first - it.first) <= 2);
+    const labelsValue = neighbours.some((n) => n.concepts.some((c) => c.type === 'value' && (c.dimension === name || (name === 'customer' && c.dimension === 'segment'))));
+    const afterEach = items[k - 1] && (isKeyword(items[k - 1]!, 'each') || isKeyword(items[k - 1]!, 'by') || isKeyword(items[k - 1]!, 'per'));
+    if (labelsValue && !afterEach) it.concepts = [{ type: 'filler' }];
+  }
+
+  const cohortWords = has('signup') || has('first-purchase') || (has('negation') && has('purchase') && mentions.length >= 2) || (has('both') && has('purchase') && mentions.length >= 2);
+
+  // Metrics. A metric right after "per" is the denominator of one already named ("price per unit").
+  for (const it of items) {
+    const k = itemIndex(it);
+    const previous = items[k - 1];
+    if (previous && isKeyword(previous, 'per') && it.concepts.some((c) => c.type === 'metric') && items.slice(0, k - 1).some((o) => o.concepts.some((c) => c.type === 'metric'))) it.concepts = [{ type: 'filler' }];
+  }
+  const metricItems = items.filter((it) => it.concepts.some((c) => c.type === 'metric'));
+  let metrics = unique(metricItems.map((it) => (it.concepts.find((c) => c.type === 'metric') as { name: string }).name));
+  let penalty = 0;
+  if (metrics.length === 0) {
+    const hint = items.find((it) => it.concepts.some((c) => c.type === 'metric-hint'));
+    if (hint) metrics = [(hint.concepts.find((c) => c.type === 'metric-hint') as { name: string }).name];
+  }
+  if (metrics.length === 0 && has('active')) metrics = ['customers'];
+
+  // Dimensions, filters.
+  const dimensionItems = items.filter((it) => it.concepts.some((c) => c.type === 'dimension'));
+  let dimensions: DimensionRef[] = uniqueRefs(dimensionItems.map((it) => (it.concepts.find((c) => c.type === 'dimension') as { ref: DimensionRef }).ref));
+  const valueItems = items.filter((it) => it.concepts.some((c) => c.type === 'value'));
+  const filterMap = new Map<string, { values: string[]; group: boolean; items: Item[] }>();
+  for (const it of valueItems) {
+    const c = it.concepts.find((x) => x.type === 'value') as { dimension: string; values: readonly string[]; group: boolean };
+    const entry = filterMap.get(c.dimension) ?? { values: [], group: false, items: [] };
+    for (const v of c.values) if (!entry.values.includes(v)) entry.values.push(v);
+    entry.group ||= c.group;
+    entry.items.push(it);
+    filterMap.set(c.dimension, entry);
+  }
+  const customerNames = role === 'admin' ? !has('ids') : has('names') && (dimensions.some((d) => d.kind === 'dimension' && d.name === 'customer'));
+  if (has('names') && !dimensions.some((d) => d.kind === 'dimension' && d.name !== 'customer') && !dimensions.some((d) => d.kind === 'dimension' && d.name === 'customer') && /\bcustomers?\b|\bclients?\b|\bwho\b/.test(lowered) && !cohortWords) {
+    dimensions.push({ kind: 'dimension', name: 'customer' });
+  }
+
+  const periods = mentions.filter((m) => m.range).map((m) => m.range!) as DateRange[];
+  const wholePeriod = mentions.some((m) => m.unit === 'all');
+
+  // Customer cohorts.
+  if (cohortWords) {
+    const cohort = parseCohort(items, mentions, has, positionsOf);
+    if (cohort) {
+      const filters: ValueFilter[] = [...filterMap.entries()].map(([dimension, f]) => ({ dimension, values: f.values }));
+      const dims = dimensions.filter((d) => !(d.kind === 'dimension' && d.name === 'customer'));
+      const query: SemanticQuery = { metrics: [], dimensions: dims, filters, range: cohort.kind === 'signups' ? cohort.signup : null, cohort };
+      return finish(query, recognized, unknown, penalty, customerNames);
+    }
+  }
+
+  if (metrics.length === 0) {
+    if (dimensions.length === 0 && filterMap.size === 0) {
+      throw new CannotAnswerError(cannotMessage(unknown), { details: { unknownWords: [...new Set(unknown.map((t) => t.text))] } });
+    }
+    metrics = ['revenue'];
+    penalty += 0.15;
+  }
+
+  // Ranking direction and limits.
+  const superlatives = items.filter((it) => isKeyword(it, 'top') || isKeyword(it, 'bottom') || (it.concepts.some((c) => c.type === 'metric') && /\b(best|top|most|worst|least)\b/.test(it.text)));
+  const direction: Direction = superlatives.length > 0 && (isKeyword(superlatives[0]!, 'bottom') || /\b(worst|least)\b/.test(superlatives[0]!.text)) ? 'asc' : 'desc';
+  const thresholdInfo = findThreshold(items, metrics);
+  const numbersUsed = new Set<Item>(thresholdInfo?.items ?? []);
+  let limit: number | null = null;
+  for (const it of items) {
+    if (it.number === undefined || numbersUsed.has(it) || !Number.isInteger(it.number) || it.number < 1 || it.number > 1000) continue;
+    const k = itemIndex(it);
+    const prev = items[k - 1]; const next = items[k + 1];
+    const nearSuper = (prev && (isKeyword(prev, 'top') || isKeyword(prev, 'bottom') || isKeyword(prev, 'which')) && prev.last >= it.first - 2) || (next && (isKeyword(next, 'top') || isKeyword(next, 'bottom') || next.concepts.some((c) => c.type === 'dimension') || (next.concepts.some((c) => c.type === 'metric') && /\b(best|top|worst)\b/.test(next.text))) && next.first <= it.last + 2);
+    if (nearSuper) { limit = it.number; numbersUsed.add(it); break; }
+  }
+  for (const it of items) if (it.number !== undefined && !numbersUsed.has(it)) unknown.push(tokens[it.first]!);
+
+  // Partitions ("in each region", "for every segment", "per region" with a superlative).
+  const partitioned = (ref: DimensionRef): boolean => dimensionItems.some((it) => {
+    const c = it.concepts.find((x) => x.type === 'dimension') as { ref: DimensionRef } | undefined;
+    if (!c || !sameRef(c.ref, ref)) return false;
+    const prev = items[itemIndex(it) - 1];
+    return !!prev && prev.last >= it.first - 2 && (isKeyword(prev, 'each') || isKeyword(prev, 'per'));
+  });
+
+  const filters: ValueFilter[] = [];
+  let share: SemanticQuery['share'];
+  let ratio: SemanticQuery['ratio'];
+  const isShare = has('share') && !has('growth') && !has('points');
+  const fromPositions = positionsOf('from');
+  if (has('ratio') && [...filterMap.values()].some((f) => f.values.length >= 2)) {
+    const [dimension, f] = [...filterMap.entries()].find(([, x]) => x.values.length >= 2)!;
+    ratio = { numerator: { dimension, values: [f.values[0]!] }, denominator: { dimension, values: [f.values[1]!] } };
+    filterMap.delete(dimension);
+  } else if (isShare && filterMap.size > 0) {
+    const afterFrom = [...filterMap.entries()].filter(([, f]) => f.items.some((it) => fromPositions.some((p) => p < it.first)));
+    const groupedAfterFrom = dimensionItems.some((it) => fromPositions.some((p) => p < it.first));
+    const chosen = afterFrom.length > 0 ? afterFrom[afterFrom.length - 1] : groupedAfterFrom ? undefined : [...filterMap.entries()].sort((a, b) => b[1].items[0]!.first - a[1].items[0]!.first)[0];
+    if (chosen) {
+      share = { kind: 'of-value', numerator: { dimension: chosen[0], values: chosen[1].values } };
+      filterMap.delete(chosen[0]);
+    } else share = { kind: 'of-total' };
+  } else if (isShare) share = { kind: 'of-total' };
+  for (const [dimension, f] of filterMap) {
+    filters.push({ dimension, values: f.values });
+    if (f.values.length > 1 && !f.group && !has('combined') && !dimensions.some((d) => d.kind === 'dimension' && d.name === dimension)) dimensions.unshift({ kind: 'dimension', name: dimension });
+  }
+
+  // Periods and comparisons.
+  let range: DateRange | null = null;
+  let comparison: SemanticQuery['comparison'];
+  let window: SemanticQuery['window'];
+  const lagKeyword = has('mom') ? 'month' : has('qoq') ? 'quarter' : has('wow') ? 'week' : has('yoy') ? 'year' : undefined;
+  const growthMode = has('growth') || (has('percent') && (has('change') || !!lagKeyword)) ? 'growth' : 'change';
+  const timeDims = dimensions.filter((d) => d.kind === 'time');
+  if (periods.length >= 2) {
+    const sorted = [...periods].sort((a, b) => (a.start < b.start ? -1 : 1));
+    const mode = has('points') ? 'change' : has('growth') || (has('change') && has('percent')) ? 'growth' : has('change') ? 'change' : 'side-by-side';
+    comparison = { periods: sorted, mode };
+  } else if (lagKeyword && (timeDims.length > 0 || (periods.length === 1 && lagKeyword !== 'year' && mentions[0]!.unit !== lagKeyword))) {
+    if (timeDims.length === 0) dimensions.push({ kind: 'time', grain: lagKeyword as 'month' | 'quarter' | 'week' });
+    range = periods[0] ?? null;
+    window = { kind: 'period-change', mode: growthMode, includeBase: false };
+  } else if (lagKeyword && periods.length === 1) {
+    const p = periods[0]!;
+    const earlier = lagKeyword === 'year' ? shiftYears(p, -1) : previousPeriod(p, mentions.find((m) => m.range)!.unit);
+    comparison = { periods: [earlier, p], mode: has('compare') && !has('growth') && !has('change') ? 'side-by-side' : growthMode };
+  } else {
+    range = periods[0] ?? null;
+  }
+  if (!range && !comparison && !wholePeriod && metrics.includes('customers') && has('active')) {
+    range = { start: addDaysText(asOf, -89), end: addDaysText(asOf, 1), label: 'last 90 days (active customers)' };
+  }
+
+  // Average of a metric over calendar buckets ("average monthly revenue").
+  let averageOver: SemanticQuery['averageOver'];
+  const averageItem = items.find((it) => isKeyword(it, 'average'));
+  if (averageItem && !items.some((it) => isKeyword(it, 'more') || isKeyword(it, 'less'))) {
+    const k = itemIndex(averageItem);
+    const near = items.slice(k + 1, k + 5).find((it) => it.concepts.some((c) => c.type === 'dimension' && c.ref.kind === 'time'));
+    if (near) {
+      averageOver = ((near.concepts.find((c) => c.type === 'dimension') as { ref: { grain: 'month' } }).ref.grain);
+      dimensions = dimensions.filter((d) => !(d.kind === 'time' && d.grain === averageOver));
+    }
+  }
+
+  // Windows and rankings.
+  let order: SemanticQuery['order'];
+  let perGroup: SemanticQuery['perGroup'];
+  let versusAverage: SemanticQuery['versusAverage'];
+  const partitions = dimensions.filter(partitioned);
+  if (has('running')) {
+    const runningItem = items.find((it) => isKeyword(it, 'running'))!;
+    const prev = items[itemIndex(runningItem) - 1];
+    const includeBase = (!!prev && isKeyword(prev, 'and')) || /\band (the |a )?(running|cumulative)/.test(lowered) || /\b(running|cumulative) total\b.*\band\b/.test(lowered) && metricItems.length > 1;
+    if (!dimensions.some((d) => d.kind === 'time')) dimensions.push({ kind: 'time', grain: 'month' });
+    window = { kind: 'running-total', includeBase };
+  } else if (has('rank')) {
+    window = { kind: 'rank', partitionBy: partitions, direction };
+    dimensions = [...partitions, ...dimensions.filter((d) => !partitions.includes(d))];
+  } else if (superlatives.length > 0 && partitions.length > 0 && partitions.length < dimensions.length) {
+    perGroup = { partitionBy: partitions, direction, limit: limit ?? 1 };
+    dimensions = [...partitions, ...dimensions.filter((d) => !partitions.includes(d))];
+  } else if (superlatives.length > 0 && !share) {
+    const target = dimensionItems[0];
+    const plural = target ? /(s|ies)$/.test(target.text) && !/(ss|sales)$/.test(target.text) : false;
+    order = { direction, limit: limit ?? (plural && !superlatives.some((s) => isKeyword(s, 'top') && /^(top|bottom)$/.test(s.text)) ? null : plural ? 5 : 1) };
+    if (dimensions.length === 0 && !comparison) order = undefined;
+  }
+  if (!thresholdInfo && (has('more') || has('less')) && has('average') && !averageOver) {
+    versusAverage = { operator: items.some((it) => isKeyword(it, 'less')) && !items.some((it) => isKeyword(it, 'more')) ? '<' : '>' };
+  }
+  if (limit !== null && !order && !perGroup && dimensions.length > 0) order = { direction, limit };
+
+  const query: SemanticQuery = {
+    metrics,
+    dimensions,
+    filters,
+    range,
+    ...(comparison ? { comparison } : {}),
+    ...(order ? { order } : {}),
+    ...(perGroup ? { perGroup } : {}),
+    ...(thresholdInfo ? { threshold: thresholdInfo.threshold } : {}),
+    ...(versusAverage ? { versusAverage } : {}),
+    ...(share ? { share } : {}),
+    ...(ratio ? { ratio } : {}),
+    ...(window ? { window } : {}),
+    ...(averageOver ? { averageOver } : {}),
+  };
+  return finish(query, recognized, unknown, penalty, customerNames);
+}
+
+function finish(query: SemanticQuery, recognized: number, unknown: readonly Token[], penalty: number, customerNames: boolean): ParseResult {
+  const weight = unknown.reduce((sum, t) => sum + (t.parenthetical ? 0.3 : 1), 0);
+  const confidence = Math.max(0, Math.min(1, recognized / (recognized + weight + 1e-9) - penalty));
+  return { query, confidence: Math.round(confidence * 100) / 100, unknownWords: [...new Set(unknown.map((t) => t.text))], customerNames };
+}
+
+function parseCohort(items: Item[], mentions: TimeMention[], has: (k: Keyword) => boolean, positionsOf: (k: Keyword) => number[]): CohortQuery | undefined {
+  const periods = mentions.filter((m) => m.range);
+  const after = (position: number): TimeMention | undefined => periods.find((m) => m.first > position);
+  const asPercent = has('share') || has('percent');
+  if (has('signup')) {
+    const signupAt = positionsOf('signup')[0]!;
+    const signup = periods.find((m) => m.last === signupAt - 1) ?? after(signupAt) ?? periods.find((m) => m.last < signupAt);
+    const purchaseAt = [...positionsOf('purchase'), ...positionsOf('first-purchase')].find((p) => p !== signupAt);
+    const purchase = periods.find((m) => m !== signup);
+    if (signup?.range && purchase?.range && purchaseAt !== undefined) return { kind: 'signup-conversion', signup: signup.range, purchase: purchase.range, output: asPercent ? 'percent' : 'count' };
+    if (purchaseAt === undefined || !purchase) return { kind: 'signups', signup: signup?.range ?? null };
+    return undefined;
+  }
+  if (has('first-purchase')) {
+    const period = periods[0]?.range;
+    if (!period) return undefined;
+    return asPercent ? { kind: 'new-customer-share', period } : { kind: 'new-customers', period };
+  }
+  if (periods.length >= 2 && has('negation')) {
+    const negationAt = positionsOf('negation')[0]!;
+    const negative = after(negationAt) ?? periods[periods.length - 1]!;
+    const positive = periods.find((m) => m !== negative)!;
+    return { kind: 'bought-not', bought: positive.range!, notBought: negative.range! };
+  }
+  if (periods.length >= 2 && has('both')) return { kind: 'bought-both', first: periods[0]!.range!, second: periods[1]!.range! };
+  void items;
+  return undefined;
+}
+
+function findThreshold(items: Item[], metrics: string[]): { threshold: NonNullable<SemanticQuery['threshold']>; items: Item[] } | undefined {
+  for (let k = 0; k < items.length; k += 1) {
+    const it = items[k]!;
+    const comparator = it.concepts.find((c) => c.type === 'keyword' && ['more', 'at-least', 'less', 'at-most'].includes(c.keyword)) as { keyword: Keyword } | undefined;
+    if (!comparator) continue;
+    const numberItem = items.slice(k + 1, k + 3).find((n) => n.number !== undefined && n.first <= it.last + 3);
+    if (!numberItem) continue;
+    const n = items.indexOf(numberItem);
+    const orMore = items[n + 1] && (isKeyword(items[n + 1]!, 'at-least') || isKeyword(items[n + 1]!, 'at-most')) ? items[n + 1] : undefined;
+    const keyword = orMore ? (isKeyword(orMore, 'at-least') ? 'at-least' : 'at-most') : comparator.keyword;
+    const operator = keyword === 'more' ? '>' : keyword === 'at-least' ? '>=' : keyword === 'less' ? '<' : '<=';
+    const metricAfter = items.slice(n + 1, n + 4).find((m) => m.concepts.some((c) => c.type === 'metric'));
+    const metricBefore = items.slice(Math.max(0, k - 3), k).reverse().find((m) => m.concepts.some((c) => c.type === 'metric'));
+    const metricItem = metricAfter ?? metricBefore;
+    const metric = metricItem ? (metricItem.concepts.find((c) => c.type === 'metric') as { name: string }).name : metrics[0] ?? 'revenue';
+    return { threshold: { metric, operator, value: numberItem.number! }, items: [numberItem] };
+  }
+  return undefined;
+}
+
+function isKeyword(item: Item, keyword: Keyword): boolean {
+  return item.concepts.some((c) => c.type === 'keyword' && c.keyword === keyword);
+}
+
+function overlaps(first: number, last: number, consumed: Set<number>): boolean {
+  for (let k = first; k <= last; k += 1) if (consumed.has(k)) return true;
+  return false;
+}
+
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)];
+}
+
+/** Whether two breakdowns are the same. */
+export function sameRef(a: DimensionRef, b: DimensionRef): boolean {
+  return a.kind === 'dimension' ? b.kind === 'dimension' && a.name === b.name : b.kind === 'time' && a.grain === b.grain;
+}
+
+function uniqueRefs(refs: DimensionRef[]): DimensionRef[] {
+  return refs.filter((r, i) => refs.findIndex((o) => sameRef(o, r)) === i);
+}
+
+function addDaysText(text: string, days: number): string {
+  const d = parseDate(text);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** The message of a refusal: what was not understood, what can be asked, an example. */
+export function cannotMessage(unknown: readonly Token[]): string {
+  const words = [...new Set(unknown.map((t) => t.text))].slice(0, 6);
+  return `I could not find a sales measure in this question${words.length ? ` (not understood: ${words.map((w) => `"${w}"`).join(', ')})` : ''}. ` +
+    'I can answer questions about revenue, units, transactions, customers, average order value, average selling price, and (for analysts) cost, profit and margin, ' +
+    'by region, segment, category, product, customer or period. For example: "revenue by region in 2024" or "top 5 products by units last quarter".';
+}

@@ -1,0 +1,66 @@
+/**
+ * The semantic query: what a question asks, in the catalog's terms, before any SQL. The parser
+ * produces it, the compiler turns it into one PostgreSQL statement, and tests pin it down.
+ */
+import type { DateRange } from './time-range.ts';
+
+/** A breakdown: a catalog dimension, or a calendar bucket of the sale (or sign-up) date. */
+export type DimensionRef =
+  | { readonly kind: 'dimension'; readonly name: string }
+  | { readonly kind: 'time'; readonly grain: 'day' | 'week' | 'month' | 'quarter' | 'year' };
+
+/** A filter on named values of a dimension (`IN` when several). */
+export interface ValueFilter {
+  readonly dimension: string;
+  readonly values: readonly string[];
+}
+
+/** Sort direction of a ranking: `desc` for top/most/highest, `asc` for bottom/least/lowest. */
+export type Direction = 'asc' | 'desc';
+
+/** Customer questions that are not a metric over transactions. */
+export type CohortQuery =
+  /** Accounts created in a period (sign-ups), optionally broken down. */
+  | { readonly kind: 'signups'; readonly signup: DateRange | null }
+  /** Of the customers who signed up in one period, how many (or what %) bought in another. */
+  | { readonly kind: 'signup-conversion'; readonly signup: DateRange; readonly purchase: DateRange; readonly output: 'count' | 'percent' }
+  /** Customers whose first purchase ever falls in the period. */
+  | { readonly kind: 'new-customers'; readonly period: DateRange }
+  /** Of the customers who bought in the period, the % whose first purchase ever was in it. */
+  | { readonly kind: 'new-customer-share'; readonly period: DateRange }
+  /** Customers who bought in `bought` and not in `notBought`. */
+  | { readonly kind: 'bought-not'; readonly bought: DateRange; readonly notBought: DateRange }
+  /** Customers who bought in both periods. */
+  | { readonly kind: 'bought-both'; readonly first: DateRange; readonly second: DateRange };
+
+/** Everything the offline planner understood of a question. */
+export interface SemanticQuery {
+  /** Metric names of the catalog, in the order asked. */
+  readonly metrics: readonly string[];
+  readonly dimensions: readonly DimensionRef[];
+  readonly filters: readonly ValueFilter[];
+  /** Date filter on the sale (or sign-up) date; null: the whole period. */
+  readonly range: DateRange | null;
+  /** Several periods side by side, or the growth/change between two (older first). */
+  readonly comparison?: { readonly periods: readonly DateRange[]; readonly mode: 'side-by-side' | 'growth' | 'change' };
+  /** Order by the (first) metric, optionally keep the first N. */
+  readonly order?: { readonly direction: Direction; readonly limit: number | null };
+  /** Top N of `dimensions` within each group of `partitionBy` (which category sold most in each region). */
+  readonly perGroup?: { readonly partitionBy: readonly DimensionRef[]; readonly direction: Direction; readonly limit: number };
+  /** HAVING on a metric. */
+  readonly threshold?: { readonly metric: string; readonly operator: '>' | '>=' | '<' | '<='; readonly value: number };
+  /** Keep the groups whose metric is above (or below) the average group. */
+  readonly versusAverage?: { readonly operator: '>' | '<' };
+  /** Share of total across the groups, or share of one value within each group. */
+  readonly share?: { readonly kind: 'of-total' } | { readonly kind: 'of-value'; readonly numerator: ValueFilter };
+  /** Ratio of the metric between two values (Services revenue to Hardware revenue). */
+  readonly ratio?: { readonly numerator: ValueFilter; readonly denominator: ValueFilter };
+  /** Window calculations over a time series or a ranking. */
+  readonly window?:
+    | { readonly kind: 'running-total'; readonly includeBase: boolean }
+    | { readonly kind: 'rank'; readonly partitionBy: readonly DimensionRef[]; readonly direction: Direction }
+    | { readonly kind: 'period-change'; readonly mode: 'change' | 'growth'; readonly includeBase: boolean };
+  /** Average of a metric over calendar buckets ("average monthly revenue"). */
+  readonly averageOver?: 'day' | 'week' | 'month' | 'quarter' | 'year';
+  readonly cohort?: CohortQuery;
+}

@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { parseQuestion } from '../../functions/core/planner/parse.ts';
+
+const AS_OF = '2025-12-31';
+const year = (y: number) => ({ start: `${y}-01-01`, end: `${y + 1}-01-01` });
+const region = { kind: 'dimension', name: 'region' };
+const segment = { kind: 'dimension', name: 'segment' };
+const category = { kind: 'dimension', name: 'category' };
+const product = { kind: 'dimension', name: 'product' };
+const customer = { kind: 'dimension', name: 'customer' };
+const month = { kind: 'time', grain: 'month' };
+const quarter = { kind: 'time', grain: 'quarter' };
+
+/** Questions written for these tests (not the evaluation samples), with the parse they must give. */
+const CASES: [string, 'viewer' | 'analyst' | 'admin', Record<string, unknown>][] = [
+  // totals
+  ['What was turnover in 2024?', 'viewer', { metrics: ['revenue'], dimensions: [], range: year(2024) }],
+  ['net sales for FY2023', 'viewer', { metrics: ['revenue'], range: year(2023) }],
+  ['How many items did we sell in H1 2025?', 'viewer', { metrics: ['units'], range: { start: '2025-01-01', end: '2025-07-01' } }],
+  ['Number of orders in September 2024', 'viewer', { metrics: ['transactions'], range: { start: '2024-09-01', end: '2024-10-01' } }],
+  ['# of order lines last week', 'viewer', { metrics: ['transactions'], range: { start: '2025-12-22', end: '2025-12-29' } }],
+  ['COGS in Q2 2025', 'analyst', { metrics: ['cost'], range: { start: '2025-04-01', end: '2025-07-01' } }],
+  ['gross profit year to date', 'analyst', { metrics: ['profit'], range: year(2025) }],
+  ['GM% in 2023', 'analyst', { metrics: ['margin'], range: year(2023) }],
+  ['profit margin over the past 2 quarters', 'analyst', { metrics: ['margin'], range: { start: '2025-07-01', end: '2026-01-01' } }],
+  ['unique customers in the last 60 days', 'viewer', { metrics: ['customers'], range: { start: '2025-11-02', end: '2026-01-01' } }],
+  ['how many buyers did we have in 2023', 'viewer', { metrics: ['customers'], range: year(2023) }],
+  ['average transaction value this year', 'viewer', { metrics: ['aov'], range: year(2025) }],
+  ['ASP of Monitor 27 4K in 2024', 'viewer', { metrics: ['asp'], filters: [{ dimension: 'product', values: ['Monitor 27 4K'] }] }],
+  ['net price per unit for Hardware last year', 'viewer', { metrics: ['asp'], filters: [{ dimension: 'category', values: ['Hardware'] }], range: year(2024) }],
+  ['revenue per customer in 2025', 'viewer', { metrics: ['revenue_per_customer'], range: year(2025) }],
+  ['units per order in 2024', 'viewer', { metrics: ['units_per_transaction'] }],
+  ['How much did we sell to SMB customers in APAC this quarter?', 'viewer', { metrics: ['revenue'], filters: [{ dimension: 'segment', values: ['Small Business'] }, { dimension: 'region', values: ['Asia Pacific'] }] }],
+  ['revenue from consumers in LATAM during 2024', 'viewer', { filters: [{ dimension: 'segment', values: ['Consumer'] }, { dimension: 'region', values: ['Latin America'] }] }],
+  ['EMEA revenue in 2025', 'viewer', { dimensions: [], filters: [{ dimension: 'region', values: ['Europe', 'Middle East & Africa'] }] }],
+  ['B2B units in 2025', 'viewer', { metrics: ['units'], filters: [{ dimension: 'segment', values: ['Enterprise', 'Mid-Market', 'Small Business'] }] }],
+  ['revenue of the extended warranty since March 2025', 'viewer', { filters: [{ dimension: 'product', values: ['Extended Warranty'] }], range: { start: '2025-03-01', end: '2026-01-01' } }],
+  ['mid-market revenue between April and June 2024', 'viewer', { filters: [{ dimension: 'segment', values: ['Mid-Market'] }], range: { start: '2024-04-01', end: '2024-07-01' } }],
+  ['sales of noise-cancelling headsets in MEA last month', 'viewer', { filters: [{ dimension: 'product', values: ['Noise-Cancelling Headset'] }, { dimension: 'region', values: ['Middle East & Africa'] }] }],
+  ['active customers', 'viewer', { metrics: ['customers'], range: { start: '2025-10-03', end: '2026-01-01' } }],
+  // group by / multi-dimension
+  ['revenue split by region for 2023', 'viewer', { dimensions: [region], range: year(2023) }],
+  ['orders per segment in 2025', 'viewer', { metrics: ['transactions'], dimensions: [segment] }],
+  ['units for each product line in 2024', 'viewer', { metrics: ['units'], dimensions: [category] }],
+  ['COGS by product in 2025', 'analyst', { metrics: ['cost'], dimensions: [product] }],
+  ['gross profit by region and segment in 2023', 'analyst', { metrics: ['profit'], dimensions: [region, segment] }],
+  ['distinct customers by region in the last 3 months', 'viewer', { metrics: ['customers'], dimensions: [region] }],
+  ['average order value by segment in 2024', 'viewer', { metrics: ['aov'], dimensions: [segment] }],
+  ['revenue and units by category in 2025', 'viewer', { metrics: ['revenue', 'units'], dimensions: [category] }],
+  ['Hardware revenue by product in Europe in 2025', 'viewer', { dimensions: [product], filters: [{ dimension: 'category', values: ['Hardware'] }, { dimension: 'region', values: ['Europe'] }] }],
+  ['revenue for Europe and Latin America in 2024', 'viewer', { dimensions: [region], filters: [{ dimension: 'region', values: ['Europe', 'Latin America'] }] }],
+  ['combined revenue of Europe and Latin America in 2024', 'viewer', { dimensions: [], filters: [{ dimension: 'region', values: ['Europe', 'Latin America'] }] }],
+  // time series
+  ['revenue by month in 2023', 'viewer', { dimensions: [month], range: year(2023) }],
+  ['quarterly units for Software', 'viewer', { metrics: ['units'], dimensions: [quarter], range: null }],
+  ['weekly orders in December 2025', 'viewer', { dimensions: [{ kind: 'time', grain: 'week' }] }],
+  ['daily revenue over the last 14 days', 'viewer', { dimensions: [{ kind: 'time', grain: 'day' }], range: { start: '2025-12-18', end: '2026-01-01' } }],
+  ['annual margin for Services', 'analyst', { metrics: ['margin'], dimensions: [{ kind: 'time', grain: 'year' }] }],
+  ['monthly revenue by region in 2025', 'viewer', { dimensions: [month, region] }],
+  ['average monthly revenue in 2024', 'viewer', { averageOver: 'month', dimensions: [] }],
+  // top / bottom
+  ['top 3 regions by units in 2024', 'viewer', { dimensions: [region], order: { direction: 'desc', limit: 3 } }],
+  ['the 4 worst products by profit last year', 'analyst', { dimensions: [product], order: { direction: 'asc', limit: 4 } }],
+  ['which segment had the highest AOV in 2025?', 'viewer', { dimensions: [segment], order: { direction: 'desc', limit: 1 } }],
+  ['which month of 2023 had the fewest orders?', 'viewer', { dimensions: [month], order: { direction: 'asc', limit: 1 } }],
+  ['best selling product in Q1 2025', 'viewer', { metrics: ['units'], dimensions: [product], order: { direction: 'desc', limit: 1 } }],
+  ['most profitable category in 2024', 'analyst', { metrics: ['profit'], dimensions: [category], order: { direction: 'desc', limit: 1 } }],
+  ['top 10 customers by revenue in 2025', 'viewer', { dimensions: [customer], order: { direction: 'desc', limit: 10 } }],
+  ['5 largest customers by units last year', 'viewer', { metrics: ['units'], dimensions: [customer], order: { direction: 'desc', limit: 5 } }],
+  // per-group top, rank, running totals, period-over-period
+  ['top product by units in every region in 2025', 'viewer', { dimensions: [region, product], perGroup: { partitionBy: [region], direction: 'desc', limit: 1 } }],
+  ['for each category, which region made the most revenue in 2024?', 'viewer', { dimensions: [category, region], perGroup: { partitionBy: [category], limit: 1 } }],
+  ['top 2 products per segment by revenue in 2025', 'viewer', { perGroup: { partitionBy: [segment], limit: 2 } }],
+  ['worst month for each region by units in 2024', 'viewer', { dimensions: [region, month], perGroup: { direction: 'asc' } }],
+  ['rank regions by revenue in 2025', 'viewer', { window: { kind: 'rank', partitionBy: [] }, dimensions: [region] }],
+  ['rank products by units within each category for 2024', 'viewer', { window: { kind: 'rank', partitionBy: [category] }, dimensions: [category, product] }],
+  ['cumulative revenue by month in 2024', 'viewer', { window: { kind: 'running-total', includeBase: false }, dimensions: [month] }],
+  ['monthly orders and the running total of orders in 2025', 'viewer', { window: { kind: 'running-total', includeBase: true } }],
+  ['month over month change in revenue in 2025', 'viewer', { window: { kind: 'period-change', mode: 'change' }, dimensions: [month], range: year(2025) }],
+  ['MoM growth % of units for each month of 2024', 'viewer', { window: { kind: 'period-change', mode: 'growth' } }],
+  ['quarter over quarter change in orders by quarter in 2025', 'viewer', { window: { kind: 'period-change' }, dimensions: [quarter] }],
+  // thresholds and averages
+  ['products with more than 500 orders in 2024', 'viewer', { dimensions: [product], threshold: { metric: 'transactions', operator: '>', value: 500 } }],
+  ['regions with revenue above $2.5m in 2025', 'viewer', { threshold: { metric: 'revenue', operator: '>', value: 2_500_000 } }],
+  ['categories with a margin below 30% last year', 'analyst', { threshold: { metric: 'margin', operator: '<', value: 30 } }],
+  ['customers with at least 20 orders in 2025', 'viewer', { dimensions: [customer], threshold: { metric: 'transactions', operator: '>=', value: 20 } }],
+  ['which products had fewer units than the average product in 2024', 'viewer', { versusAverage: { operator: '<' } }],
+  ['segments with above average revenue in 2025', 'viewer', { versusAverage: { operator: '>' } }],
+  // shares and ratios
+  ['revenue mix by category in 2025', 'viewer', { share: { kind: 'of-total' }, dimensions: [category] }],
+  ['what percentage of 2023 orders came from each region?', 'viewer', { share: { kind: 'of-total' }, metrics: ['transactions'], dimensions: [region] }],
+  ['what share of 2025 revenue came from Europe?', 'viewer', { share: { kind: 'of-value', numerator: { dimension: 'region', values: ['Europe'] } }, dimensions: [] }],
+  ['share of each segment revenue that came from Software in 2024', 'viewer', { share: { kind: 'of-value', numerator: { dimension: 'category', values: ['Software'] } }, dimensions: [segment] }],
+  ['what share of Europe revenue came from each segment in 2025?', 'viewer', { share: { kind: 'of-total' }, filters: [{ dimension: 'region', values: ['Europe'] }] }],
+  ['ratio of Enterprise revenue to Consumer revenue in 2025', 'viewer', { ratio: { numerator: { values: ['Enterprise'] }, denominator: { values: ['Consumer'] } } }],
+  // comparisons
+  ['revenue in 2023 versus 2024', 'viewer', { comparison: { mode: 'side-by-side', periods: [year(2023), year(2024)] } }],
+  ['units by segment, Q1 2025 vs Q1 2024', 'viewer', { dimensions: [segment], comparison: { mode: 'side-by-side' } }],
+  ['revenue growth by region from 2024 to 2025', 'viewer', { comparison: { mode: 'growth', periods: [year(2024), year(2025)] } }],
+  ['how much did orders increase from 2023 to 2025', 'viewer', { comparison: { mode: 'growth' } }],
+  ['difference in units between 2024 and 2025 by category', 'viewer', { comparison: { mode: 'change' } }],
+  ['change in margin in percentage points by region from 2024 to 2025', 'analyst', { comparison: { mode: 'change' } }],
+  ['YoY revenue growth in 2025', 'viewer', { comparison: { mode: 'growth', periods: [year(2024), year(2025)] } }],
+  ['which segment grew units the most from 2023 to 2024', 'viewer', { comparison: { mode: 'growth' }, order: { direction: 'desc', limit: 1 } }],
+  // customer cohorts
+  ['how many new accounts were created in 2024', 'viewer', { cohort: { kind: 'signups', signup: year(2024) } }],
+  ['sign-ups by region in 2025', 'viewer', { cohort: { kind: 'signups' }, dimensions: [region] }],
+  ['how many of the customers who joined in 2024 bought in 2025', 'viewer', { cohort: { kind: 'signup-conversion', output: 'count' } }],
+  ['percentage of 2023 sign-ups that made a purchase in 2025', 'viewer', { cohort: { kind: 'signup-conversion', output: 'percent', signup: year(2023), purchase: year(2025) } }],
+  ['how many customers made their first purchase in 2024', 'viewer', { cohort: { kind: 'new-customers', period: year(2024) } }],
+  ['new customers per quarter in 2025', 'viewer', { cohort: { kind: 'new-customers' }, dimensions: [quarter] }],
+  ['what share of 2025 buyers were first-time customers', 'viewer', { cohort: { kind: 'new-customer-share', period: year(2025) } }],
+  ['customers who purchased in 2023 but not in 2024', 'viewer', { cohort: { kind: 'bought-not', bought: year(2023), notBought: year(2024) } }],
+  ['how many customers did not buy in 2023 but bought in 2025', 'viewer', { cohort: { kind: 'bought-not', bought: year(2025), notBought: year(2023) } }],
+  ['customers who bought in both 2024 and 2025', 'viewer', { cohort: { kind: 'bought-both' } }],
+];
+
+describe('Function: parseQuestion', () => {
+  it.each(CASES)('understands "%s" (%s)', (question, role, expected) => {
+    const parsed = parseQuestion(question, AS_OF, role);
+    expect(parsed.query).toMatchObject(expected);
+    expect(parsed.confidence).toBeGreaterThanOrEqual(0.6);
+  });
+
+  it('shows customer names to an admin and ids to others', () => {
+    expect(parseQuestion('top 5 customers by revenue in 2024', AS_OF, 'admin').customerNames).toBe(true);
+    expect(parseQuestion('top 5 customers by revenue in 2024', AS_OF, 'viewer').customerNames).toBe(false);
+    expect(parseQuestion('top 5 customer ids by revenue in 2024', AS_OF, 'admin').customerNames).toBe(false);
+  });
+
+  it('lowers confidence for words it does not know', () => {
+    const clean = parseQuestion('revenue by region in 2024', AS_OF, 'viewer').confidence;
+    const noisy = parseQuestion('revenue by region in 2024 excluding refurbished warehouse shipments', AS_OF, 'viewer');
+    expect(noisy.confidence).toBeLessThan(clean);
+    expect(noisy.unknownWords).toContain('refurbished');
+  });
+});
