@@ -175,6 +175,8 @@ export function compile(query: SemanticQuery, options: CompileOptions): string {
   let sql = `SELECT ${[...select, ...figures.map((f) => `${f.expression} AS ${f.alias}`)].join(', ')} FROM ${from}${whereSql}${groupSql}${having}`;
   if (query.order) sql += ` ORDER BY ${figures[0]!.alias} ${query.order.direction.toUpperCase()} NULLS LAST${query.order.limit ? ` LIMIT ${query.order.limit}` : ''}`;
   else if (timeDim) sql += ` ORDER BY ${timeDim.alias}`;
+  // No order asked for: a person reads a breakdown largest first.
+  else if (dims.length > 0) sql += ` ORDER BY ${figures[0]!.alias} DESC NULLS LAST`;
   return sql;
 }
 
