@@ -38,6 +38,16 @@ const CASES: [string, 'viewer' | 'analyst' | 'admin', Record<string, unknown>][]
   ['mid-market revenue between April and June 2024', 'viewer', { filters: [{ dimension: 'segment', values: ['Mid-Market'] }], range: { start: '2024-04-01', end: '2024-07-01' } }],
   ['sales of noise-cancelling headsets in MEA last month', 'viewer', { filters: [{ dimension: 'product', values: ['Noise-Cancelling Headset'] }, { dimension: 'region', values: ['Middle East & Africa'] }] }],
   ['active customers', 'viewer', { metrics: ['customers'], range: { start: '2025-10-03', end: '2026-01-01' } }],
+  // a value of a coarser dimension labels a finer one, unless a ranking asks for the finer one
+  ['average selling price of hardware products by year', 'viewer', { metrics: ['asp'], dimensions: [{ kind: 'time', grain: 'year' }], filters: [{ dimension: 'category', values: ['Hardware'] }] }],
+  ['top 5 software products by units in 2024', 'viewer', { dimensions: [product], filters: [{ dimension: 'category', values: ['Software'] }], order: { direction: 'desc', limit: 5 } }],
+  ['top 3 enterprise customers by revenue in 2024', 'viewer', { dimensions: [customer], filters: [{ dimension: 'segment', values: ['Enterprise'] }], order: { direction: 'desc', limit: 3 } }],
+  ['revenue from European customers in 2024', 'viewer', { dimensions: [], filters: [{ dimension: 'region', values: ['Europe'] }] }],
+  // the customer base (customers table) versus buyers (transactions)
+  ['How many customers are in each segment?', 'viewer', { metrics: [], dimensions: [segment], cohort: { kind: 'signups', signup: null } }],
+  ['how many customers do we have in Latin America', 'viewer', { filters: [{ dimension: 'region', values: ['Latin America'] }], cohort: { kind: 'signups', signup: null } }],
+  ['how many customers bought in 2024', 'viewer', { metrics: ['customers'], range: year(2024) }],
+  ['how many customers for Cloud Backup', 'viewer', { metrics: ['customers'], filters: [{ dimension: 'product', values: ['Cloud Backup'] }] }],
   // group by / multi-dimension
   ['revenue split by region for 2023', 'viewer', { dimensions: [region], range: year(2023) }],
   ['orders per segment in 2025', 'viewer', { metrics: ['transactions'], dimensions: [segment] }],

@@ -53,7 +53,7 @@ export const DIMENSIONS: readonly DimensionDefinition[] = [
     customerColumn: 's.segment_name',
     role: 'viewer',
     values: [
-      { value: 'Enterprise', synonyms: ['enterprise', 'enterprises', 'ent', 'large enterprise', 'large enterprises', 'corporate', 'corporates', 'large accounts', 'enterprise customers'] },
+      { value: 'Enterprise', synonyms: ['enterprise', 'enterprises', 'ent', 'large enterprise', 'large enterprises', 'corporate', 'corporates', 'large accounts'] },
       { value: 'Mid-Market', synonyms: ['mid market', 'midmarket', 'mid-market', 'mm', 'mid size', 'midsize', 'mid sized', 'midsized', 'medium business', 'medium businesses', 'medium sized', 'mid tier'] },
       { value: 'Small Business', synonyms: ['small business', 'small businesses', 'smb', 'smbs', 'small biz', 'small companies', 'small company', 'small firms', 'sb'] },
       { value: 'Consumer', synonyms: ['consumer', 'consumers', 'b2c', 'individuals', 'individual buyers', 'retail customers', 'private customers', 'households'] },

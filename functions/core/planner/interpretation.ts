@@ -16,7 +16,7 @@ export function describeQuery(query: SemanticQuery): string {
     const by = query.dimensions.length ? ` by ${query.dimensions.map(dim).join(' and ')}` : '';
     const where = query.filters.length ? `, ${query.filters.map((f) => f.values.join(' or ')).join(', ')}` : '';
     switch (c.kind) {
-      case 'signups': return `customer sign-ups${by}${c.signup ? `, ${inclusive(c.signup)}` : ', all time'}${where}`;
+      case 'signups': return c.signup ? `customer sign-ups${by}, ${inclusive(c.signup)}${where}` : `customers${by}${where}`;
       case 'signup-conversion': return `${c.output === 'percent' ? 'percentage' : 'number'} of customers who signed up ${inclusive(c.signup)} and bought ${inclusive(c.purchase)}${where}`;
       case 'new-customers': return `new customers (first purchase ever)${by}, ${inclusive(c.period)}${where}`;
       case 'new-customer-share': return `share of ${inclusive(c.period)} buyers whose first purchase ever was in that period${where}`;

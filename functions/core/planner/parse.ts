@@ -33,6 +33,12 @@ const COMPARISON_HINT = /\b(growth|grow|grew|grown|increase|decrease|decline|cha
 const PREVIOUS_PERIOD_WORDS = ['vs', 'versus', 'with', 'to', 'from', 'over', 'than', 'against', 'on'];
 
 /** Parses a question as of a date; throws `CannotAnswerError` when nothing measurable is asked. */
+/**
+ * A value of a coarser dimension that only labels a finer one: "hardware products" are the
+ * products of category Hardware, "enterprise customers" the customers of segment Enterprise.
+ */
+const LABELLED_BY: Readonly<Record<string, readonly string[]>> = { product: ['category'], customer: ['segment', 'region'] };
+
 export function parseQuestion(question: string, asOf: string, role: 'viewer' | 'analyst' | 'admin'): ParseResult {
   lexicon ??= buildLexicon();
   const tokens = tokenize(question);
@@ -110,7 +116,11 @@ export function parseQuestion(question: string, asOf: string, role: 'viewer' | '
     const rankingBefore = adjacent && (isKeyword(previous, 'top') || isKeyword(previous, 'bottom') || isKeyword(previous, 'which') || isKeyword(previous, 'each') || isKeyword(previous, 'by') || isKeyword(previous, 'per') || previous.number !== undefined);
     const otherMetric = items.some((o) => o !== it && o.concepts.some((c) => c.type === 'metric') && !o.concepts.some((c) => c.type === 'dimension'));
     if (countBefore) it.concepts = [metric];
-    else if (previous?.concepts.some((c) => c.type === 'value') && adjacent) it.concepts = [{ type: 'filler' }];
+    else if (previous?.concepts.some((c) => c.type === 'value') && adjacent) {
+      // "top 3 enterprise customers": ranked customers of a segment, not the segment's figure.
+      const ranked = items.slice(Math.max(0, k - 3), k - 1).some((b) => isKeyword(b, 'top') || isKeyword(b, 'bottom') || isKeyword(b, 'which') || b.number !== undefined);
+      it.concepts = [ranked ? dimension : { type: 'filler' }];
+    }
     else if (rankingBefore || otherMetric) it.concepts = [dimension];
     else it.concepts = [metric];
   }
@@ -120,9 +130,11 @@ export function parseQuestion(question: string, asOf: string, role: 'viewer' | '
     const name = dimension.ref.name;
     const k = itemIndex(it);
     const neighbours = [items[k - 1], items[k + 1]].filter((n): n is Item => !!n && Math.abs(n.first - it.first) <= 2);
-    const labelsValue = neighbours.some((n) => n.concepts.some((c) => c.type === 'value' && (c.dimension === name || (name === 'customer' && c.dimension === 'segment'))));
+    const labelsValue = neighbours.some((n) => n.concepts.some((c) => c.type === 'value' && (c.dimension === name || (LABELLED_BY[name] ?? []).includes(c.dimension))));
     const afterEach = items[k - 1] && (isKeyword(items[k - 1]!, 'each') || isKeyword(items[k - 1]!, 'by') || isKeyword(items[k - 1]!, 'per'));
-    if (labelsValue && !afterEach) it.concepts = [{ type: 'filler' }];
+    // "top 5 hardware products": the ranking asks for products, the value only filters them.
+    const ranked = items.slice(Math.max(0, k - 3), k).some((b) => isKeyword(b, 'top') || isKeyword(b, 'bottom') || isKeyword(b, 'which') || b.number !== undefined);
+    if (labelsValue && !afterEach && !ranked) it.concepts = [{ type: 'filler' }];
   }
 
   const cohortWords = has('signup') || has('first-purchase') || (has('negation') && has('purchase') && mentions.length >= 2) || (has('both') && has('purchase') && mentions.length >= 2);
@@ -172,6 +184,18 @@ export function parseQuestion(question: string, asOf: string, role: 'viewer' | '
       const query: SemanticQuery = { metrics: [], dimensions: dims, filters, range: cohort.kind === 'signups' ? cohort.signup : null, cohort };
       return finish(query, recognized, unknown, penalty, customerNames);
     }
+  }
+
+  // "How many customers are in Europe?" asks about the customer base, not about buyers: with no
+  // purchase, no period and no other figure, count the customers table.
+  const onCustomers = (name: string) => name === 'region' || name === 'segment' || name === 'customer';
+  const customerBase = metrics.length === 1 && metrics[0] === 'customers' && !has('purchase') && !has('active') && mentions.length === 0 && !cohortWords
+    && [...filterMap.keys()].every(onCustomers) && dimensions.every((d) => d.kind === 'dimension' && onCustomers(d.name));
+  if (customerBase) {
+    const filters: ValueFilter[] = [...filterMap.entries()].map(([dimension, f]) => ({ dimension, values: f.values }));
+    const dims = dimensions.filter((d) => !(d.kind === 'dimension' && d.name === 'customer'));
+    const query: SemanticQuery = { metrics: [], dimensions: dims, filters, range: null, cohort: { kind: 'signups', signup: null } };
+    return finish(query, recognized, unknown, penalty, customerNames);
   }
 
   if (metrics.length === 0) {
