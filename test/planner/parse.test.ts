@@ -47,6 +47,10 @@ const CASES: [string, 'viewer' | 'analyst' | 'admin', Record<string, unknown>][]
   ['How many customers are in each segment?', 'viewer', { metrics: [], dimensions: [segment], cohort: { kind: 'signups', signup: null } }],
   ['how many customers do we have in Latin America', 'viewer', { filters: [{ dimension: 'region', values: ['Latin America'] }], cohort: { kind: 'signups', signup: null } }],
   ['how many customers bought in 2024', 'viewer', { metrics: ['customers'], range: year(2024) }],
+  ['Show monthly revenue in 2025 with a running total', 'viewer', { metrics: ['revenue'], window: { kind: 'running-total', includeBase: true } }],
+  ['cumulative units by month in 2024', 'viewer', { metrics: ['units'], window: { kind: 'running-total', includeBase: false } }],
+  ['best-selling product in each segment in 2025 by revenue', 'viewer', { metrics: ['revenue'], perGroup: { direction: 'desc', limit: 1 } }],
+  ['best-selling product in 2024', 'viewer', { metrics: ['units'], order: { direction: 'desc', limit: 1 } }],
   ['how many customers for Cloud Backup', 'viewer', { metrics: ['customers'], filters: [{ dimension: 'product', values: ['Cloud Backup'] }] }],
   // group by / multi-dimension
   ['revenue split by region for 2023', 'viewer', { dimensions: [region], range: year(2023) }],

@@ -146,7 +146,10 @@ export function parseQuestion(question: string, asOf: string, role: 'viewer' | '
     if (previous && isKeyword(previous, 'per') && it.concepts.some((c) => c.type === 'metric') && items.slice(0, k - 1).some((o) => o.concepts.some((c) => c.type === 'metric'))) it.concepts = [{ type: 'filler' }];
   }
   const metricItems = items.filter((it) => it.concepts.some((c) => c.type === 'metric'));
-  let metrics = unique(metricItems.map((it) => (it.concepts.find((c) => c.type === 'metric') as { name: string }).name));
+  // "best-selling" means units only when no other figure is named ("best-selling product by revenue").
+  const superlativeOnly = (it: Item) => /^(best|top|worst) ?sell(ing|ers?)$|^bestsellers?$/.test(it.text);
+  const namedMetricItems = metricItems.some((it) => !superlativeOnly(it)) ? metricItems.filter((it) => !superlativeOnly(it)) : metricItems;
+  let metrics = unique(namedMetricItems.map((it) => (it.concepts.find((c) => c.type === 'metric') as { name: string }).name));
   let penalty = 0;
   if (metrics.length === 0) {
     const hint = items.find((it) => it.concepts.some((c) => c.type === 'metric-hint'));
@@ -298,7 +301,7 @@ export function parseQuestion(question: string, asOf: string, role: 'viewer' | '
   if (has('running')) {
     const runningItem = items.find((it) => isKeyword(it, 'running'))!;
     const prev = items[itemIndex(runningItem) - 1];
-    const includeBase = (!!prev && isKeyword(prev, 'and')) || /\band (the |a )?(running|cumulative)/.test(lowered) || /\b(running|cumulative) total\b.*\band\b/.test(lowered) && metricItems.length > 1;
+    const includeBase = (!!prev && isKeyword(prev, 'and')) || /\b(and|with|plus|alongside|as well as) (the |a |its )?(running|cumulative)/.test(lowered) || /\b(running|cumulative) total\b.*\band\b/.test(lowered) && metricItems.length > 1;
     if (!dimensions.some((d) => d.kind === 'time')) dimensions.push({ kind: 'time', grain: 'month' });
     window = { kind: 'running-total', includeBase };
   } else if (has('rank')) {
