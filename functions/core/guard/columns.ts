@@ -1,8 +1,68 @@
 /**
- * Column access by role (contract section 2). STUB: the full resolution of every column reference
- * to its base table lands with the guard issue.
+ * The column wall (contract section 2): every base column a statement reads — named anywhere, through
+ * `*` or `t.*`, through a whole-row reference, or compared by a USING/NATURAL join — must be one
+ * the principal's role may read. The name-resolution engine (scope/resolver.ts) binds each
+ * reference the way PostgreSQL would; this module judges the reads against the role policy, whose
+ * single source is the catalog's `HIDDEN_COLUMNS`.
  */
-import type { Principal } from '../principal.ts';
+import { HIDDEN_COLUMNS } from '../catalog/access.ts';
+import { ROLES, type Principal, type Role } from '../principal.ts';
 import type { AstNode } from './postgres-parser.ts';
+import { Refusal } from './refusal.ts';
+import type { BaseColumn } from './scope/namespace.ts';
+import type { ColumnRead } from './scope/reads.ts';
+import { resolveReads } from './scope/resolver.ts';
+import { WAREHOUSE_SCHEMA } from './schema.ts';
 
-export function checkColumnAccess(_statement: AstNode, _principal: Principal): void {}
+const HIDDEN: ReadonlyMap<Role, ReadonlySet<string>> = new Map(
+  ROLES.map((role) => [
+    role,
+    new Set(Object.entries(HIDDEN_COLUMNS[role]).flatMap(([table, columns]) => columns.map((column) => `${table}.${column}`))),
+  ]),
+);
+
+/**
+ * Refuses the statement (rule `column`) when it reads a column the principal's role may not read,
+ * or names a column that cannot be resolved the way PostgreSQL would resolve it.
+ *
+ * @example
+ * checkColumnAccess(parseSingleQuery('select sum(cost) from sales.sales_transactions', 20_000).statement, viewer)
+ * // throws Refusal('column', 'column sales_transactions.cost is not readable by role viewer')
+ */
+export function checkColumnAccess(statement: AstNode, principal: Principal): void {
+  const select = statement.SelectStmt as AstNode | undefined;
+  if (!select) throw new Refusal('read_only', 'only a query (SELECT, WITH, VALUES) is allowed');
+  const hidden = HIDDEN.get(principal.role);
+  if (!hidden) throw new Refusal('column', `role ${String(principal.role)} is not known`);
+  try {
+    resolveReads(select, (read) => {
+      if (hidden.has(`${read.source.table}.${read.source.column}`)) throw notReadable(read, hidden, principal.role);
+    });
+  } catch (error) {
+    if (error instanceof RangeError) throw new Refusal('complexity', 'the statement is nested too deeply to check');
+    throw error;
+  }
+}
+
+/**
+ * Every base column the statement reads, whatever the role: for tests and explanations ("this
+ * query reads customers.email through t.x").
+ */
+export function columnsRead(statement: AstNode): BaseColumn[] {
+  const reads = new Set<BaseColumn>();
+  resolveReads(statement.SelectStmt as AstNode, (read) => reads.add(read.source));
+  return [...reads];
+}
+
+function notReadable(read: ColumnRead, hidden: ReadonlySet<string>, role: Role): Refusal {
+  const { table, column } = read.source;
+  if (read.kind !== 'star' && read.kind !== 'whole-row') {
+    return new Refusal('column', `column ${table}.${column} is not readable by role ${role}`);
+  }
+  // Name every hidden column the reference would read, so one repair fixes them all.
+  const names = (read.together ?? [read.source])
+    .filter((source) => hidden.has(`${source.table}.${source.column}`))
+    .map((source) => `${WAREHOUSE_SCHEMA}.${source.table}.${source.column}`);
+  const what = read.kind === 'star' ? read.written : `the whole-row reference ${read.written}`;
+  return new Refusal('column', `${what} reads ${names.join(' and ')}, which role ${role} may not read; name the columns you need`);
+}
