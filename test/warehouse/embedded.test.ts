@@ -11,6 +11,7 @@ import {
   warehouseDateRange,
 } from '../../functions/warehouse/embedded.ts';
 import { WarehouseUnavailableError } from '../../functions/core/errors.ts';
+import { latestVersion, loadMigrations } from '../../functions/warehouse/migrate.ts';
 import type { WarehousePhase } from '../../functions/warehouse/progress-event.ts';
 import { packageRoot } from '../../functions/platform/paths.ts';
 import { TEST_WAREHOUSE_OPTIONS, openTestWarehouse, testWarehouseDataDir } from '../support/warehouse.ts';
@@ -74,7 +75,7 @@ describe('Function: openEmbeddedWarehouse', () => {
       const manifest = await readEmbeddedWarehouseManifest(dataDir);
       expect(manifest).toMatchObject({
         generator: { seed: 42, ...TINY, from: '2023-01-01', to: '2025-12-31' },
-        schemaVersion: 4,
+        schemaVersion: latestVersion(await loadMigrations()),
         dateRange: { from: '2023-01-01', to: '2025-12-31' },
         rowCounts: { regions: 5, customer_segments: 4, products: 20, ...{ customers: 50, sales_transactions: 2_000 } },
       });
