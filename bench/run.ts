@@ -11,6 +11,7 @@ import { applyLocalDefaults } from '../functions/local/environment.ts';
 import { startLocalServer } from '../functions/local/server.ts';
 import { buildDependencies, closeDependencies, configFromEnv, useDependencies } from '../functions/platform/container.ts';
 import { measureWarehouseBuild } from '../functions/warehouse/bench.ts';
+import { benchGuard } from './guard.ts';
 import { benchHttp, type BenchHttpResult } from './http.ts';
 
 const quick = process.argv.includes('--quick');
@@ -59,6 +60,8 @@ async function main(): Promise<void> {
     } finally {
       await server.close();
     }
+    console.log('\n## SQL guard (corpus of test/fixtures/guard, every wall; EXPLAIN on the embedded warehouse)');
+    await benchGuard({ dataDir, rounds: quick ? 50 : 200, explainRounds: quick ? 2 : 5, log: (line) => console.log(line) });
   } finally {
     await rm(dataDir, { recursive: true, force: true });
   }

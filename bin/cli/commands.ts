@@ -1,16 +1,16 @@
 /**
- * The `bi-agent` commands. Each opens only what it needs (the guard needs no database), runs the
+ * The `bi-agent` commands. Each opens only what it needs (the guard plans on the warehouse but never runs), runs the
  * same core as the API, and prints either JSON Lines for machines (`--jsonl`, contract section 3)
  * or tables for people.
  */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { BiAgentError, InvalidRequestError } from '../../functions/core/errors.ts';
-import { PostgresSqlGuard } from '../../functions/core/guard/sql-guard.ts';
 import type { Answer } from '../../functions/core/pipeline.ts';
 import type { Principal } from '../../functions/core/principal.ts';
 import {
   buildDependencies,
+  buildGuard,
   closeDependencies,
   configFromEnv,
   openLocalIndex,
@@ -104,9 +104,9 @@ export async function sql(args: string[], io: Io): Promise<number> {
   const { flags, positionals } = parseCommandLine(args, ['data', 'jsonl', 'json', 'role', 'regions']);
   if (!flags.jsonl && positionals.length === 0) throw new UsageError('sql needs a statement, or --jsonl to read statements from standard input');
   return withConfig(flags, io, async (config) => {
-    const guard = new PostgresSqlGuard({ maxRows: config.maxRows });
     const warehouse = await openWarehouse(config);
     try {
+      const guard = buildGuard(config, warehouse);
       const run = async (statement: string, principal: Principal) => {
         const verdict = await guard.check(statement, principal);
         if (!verdict.allowed) return { allowed: false, rule: verdict.rule, reason: verdict.reason };
@@ -136,26 +136,36 @@ export async function sql(args: string[], io: Io): Promise<number> {
   });
 }
 
+/**
+ * Every check that comes before execution, the cost ceiling included: the statement is planned
+ * (EXPLAIN) on the configured warehouse — the embedded one by default, opened for that — and never run.
+ */
 export async function guard(args: string[], io: Io): Promise<number> {
   const { flags, positionals } = parseCommandLine(args, ['data', 'jsonl', 'json', 'role', 'regions']);
   if (!flags.jsonl && positionals.length === 0) throw new UsageError('guard needs a statement, or --jsonl to read statements from standard input');
-  const config = configFromEnv(process.env, { dataDir: flags.data });
-  const checker = new PostgresSqlGuard({ maxRows: config.maxRows });
-  const check = async (statement: string, principal: Principal) => {
-    const verdict = await checker.check(statement, principal);
-    return verdict.allowed ? { allowed: true, sql: verdict.sql } : { allowed: false, rule: verdict.rule, reason: verdict.reason };
-  };
-  if (flags.jsonl) {
-    await runBatch((input) => check(requireString(input, 'sql'), principalFrom(input.role, input.regions)), {
-      input: io.stdin as never,
-      output: io.stdout as never,
-    });
-    return 0;
-  }
-  const verdict = await check(positionals.join(' '), principalFrom(flags.role, flags.regions));
-  if (flags.json) io.stdout.write(JSON.stringify(verdict, null, 2) + '\n');
-  else io.stdout.write(verdict.allowed ? `allowed; it will run as:\n${indent(String(verdict.sql))}\n` : `refused (${verdict.rule}): ${verdict.reason}\n`);
-  return verdict.allowed ? 0 : 1;
+  return withConfig(flags, io, async (config) => {
+    const warehouse = await openWarehouse(config);
+    try {
+      const checker = buildGuard(config, warehouse);
+      const check = async (statement: string, principal: Principal) => {
+        const verdict = await checker.check(statement, principal);
+        return verdict.allowed ? { allowed: true, sql: verdict.sql } : { allowed: false, rule: verdict.rule, reason: verdict.reason };
+      };
+      if (flags.jsonl) {
+        await runBatch((input) => check(requireString(input, 'sql'), principalFrom(input.role, input.regions)), {
+          input: io.stdin as never,
+          output: io.stdout as never,
+        });
+        return 0;
+      }
+      const verdict = await check(positionals.join(' '), principalFrom(flags.role, flags.regions));
+      if (flags.json) io.stdout.write(JSON.stringify(verdict, null, 2) + '\n');
+      else io.stdout.write(verdict.allowed ? `allowed; it will run as:\n${indent(String(verdict.sql))}\n` : `refused (${verdict.rule}): ${verdict.reason}\n`);
+      return verdict.allowed ? 0 : 1;
+    } finally {
+      await warehouse.close();
+    }
+  });
 }
 
 // ── retrieval ──────────────────────────────────────────────────────────────────────────────────

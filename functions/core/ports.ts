@@ -28,6 +28,21 @@ export interface QueryOptions {
   readonly maxRows: number;
 }
 
+/** What EXPLAIN needs to plan a statement as it would run: the same region scope, and a time limit on planning. */
+export interface ExplainOptions {
+  /** Region scope of the principal, set as for `query` (row-level security policies are planned too). */
+  readonly regions?: readonly string[];
+  readonly timeoutMs: number;
+}
+
+/** The planner's estimate for a statement's top plan node, in PostgreSQL's cost units and rows. */
+export interface PlanEstimate {
+  /** Estimated total cost (arbitrary units; 1 ≈ reading one page sequentially). */
+  readonly totalCost: number;
+  /** Estimated rows the statement returns. */
+  readonly planRows: number;
+}
+
 /**
  * The warehouse, read-only. Every adapter runs each statement in a read-only transaction, as the
  * read-only database role, with a statement timeout and a row cap — so that even a guard bug
@@ -37,6 +52,14 @@ export interface Warehouse {
   /** Which adapter this is (`pglite`, `postgres`, `rds-data`), for logs and answers. */
   readonly kind: string;
   query(sql: string, options: QueryOptions): Promise<QueryResult>;
+  /**
+   * Plans `sql` with `EXPLAIN (FORMAT JSON)` — never runs it — in the same read-only transaction, as
+   * the same role and with the same region scope as `query`, so the guard can refuse a statement
+   * whose estimated cost is out of bounds before it starts. Optional: a warehouse without it is
+   * guarded by structure and the statement timeout only. Fails like `query` (a statement the
+   * database cannot plan is a `QueryFailedError` with its SQLSTATE).
+   */
+  explain?(sql: string, options: ExplainOptions): Promise<PlanEstimate>;
   /** Throws `WarehouseUnavailableError` unless the warehouse answers and holds the sample schema. */
   ping(): Promise<void>;
   close(): Promise<void>;

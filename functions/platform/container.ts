@@ -11,6 +11,7 @@
  */
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { AskPipeline } from '../core/pipeline.ts';
+import { DEFAULT_MAX_TOTAL_COST, EMBEDDED_MAX_TOTAL_COST } from '../core/guard/cost.ts';
 import { PostgresSqlGuard } from '../core/guard/sql-guard.ts';
 import { OfflinePlanner } from '../core/planner/offline-planner.ts';
 import type { Retriever, SqlGuard, Warehouse } from '../core/ports.ts';
@@ -37,6 +38,11 @@ export interface ContainerConfig {
   readonly maxRows: number;
   /** Statement timeout of the question path. */
   readonly timeoutMs: number;
+  /**
+   * The guard's ceiling on the planner's cost estimate (`BI_AGENT_MAX_QUERY_COST`). Absent: 1e6 on
+   * the embedded PGlite, 1e7 on PostgreSQL and Aurora (measurements in core/guard/cost.ts).
+   */
+  readonly maxQueryCost?: number;
   /** Progress of a first build of the embedded warehouse or index (the command line draws bars). */
   readonly onProgress?: OnWarehouseProgress;
 }
@@ -76,15 +82,16 @@ export function configFromEnv(
     warehouse,
     maxRows: positiveInteger(optionalEnv('BI_AGENT_MAX_ROWS', '5000', env), 'BI_AGENT_MAX_ROWS'),
     timeoutMs: positiveInteger(optionalEnv('BI_AGENT_STATEMENT_TIMEOUT_MS', '15000', env), 'BI_AGENT_STATEMENT_TIMEOUT_MS'),
+    ...(env.BI_AGENT_MAX_QUERY_COST ? { maxQueryCost: positiveNumber(env.BI_AGENT_MAX_QUERY_COST, 'BI_AGENT_MAX_QUERY_COST') } : {}),
     ...(overrides.onProgress ? { onProgress: overrides.onProgress } : {}),
   };
 }
 
 /** Builds every adapter for `config` and wires the pipeline. */
 export async function buildDependencies(config: ContainerConfig): Promise<Dependencies> {
-  const guard = new PostgresSqlGuard({ maxRows: config.maxRows });
   const warehouse = await openWarehouse(config);
   try {
+    const guard = buildGuard(config, warehouse);
     const index = await openLocalIndex(config);
     const retriever = new LocalRetriever(index);
     const pipeline = new AskPipeline({
@@ -101,6 +108,29 @@ export async function buildDependencies(config: ContainerConfig): Promise<Depend
     await warehouse.close();
     throw error;
   }
+}
+
+/**
+ * The guard of the question path: the row cap, and the cost ceiling planned on `warehouse` (when
+ * the adapter can EXPLAIN). Every command and handler that checks SQL builds it here, so `bi-agent
+ * guard` applies exactly the checks that come before execution in `sql`, `ask` and the API.
+ *
+ * @example
+ * const warehouse = await openWarehouse(config);
+ * const verdict = await buildGuard(config, warehouse).check(sql, principal);
+ */
+export function buildGuard(config: ContainerConfig, warehouse?: Warehouse): PostgresSqlGuard {
+  const explain = warehouse?.explain?.bind(warehouse);
+  return new PostgresSqlGuard({
+    maxRows: config.maxRows,
+    ...(explain ? { estimator: { explain } } : {}),
+    cost: { maxTotalCost: config.maxQueryCost ?? defaultMaxQueryCost(config) },
+  });
+}
+
+/** The cost ceiling for the configured warehouse when none is configured (see core/guard/cost.ts). */
+export function defaultMaxQueryCost(config: Pick<ContainerConfig, 'warehouse'>): number {
+  return config.warehouse.kind === 'embedded' ? EMBEDDED_MAX_TOTAL_COST : DEFAULT_MAX_TOTAL_COST;
 }
 
 /** The local retrieval index of the data folder, with the sample documents indexed on first use. */
@@ -155,6 +185,12 @@ function once<T>(fn: () => Promise<T>): () => Promise<T> {
     });
     return value;
   };
+}
+
+function positiveNumber(text: string, name: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number (such as 1e7); got "${text}"`);
+  return value;
 }
 
 function positiveInteger(text: string, name: string): number {

@@ -66,8 +66,12 @@ describe('Class: PostgresSqlGuard', () => {
       await allowed('with r as (select * from regions) select region_name from r');
     });
 
-    it('refuses a function in FROM', async () => {
-      expect((await refusal('select * from generate_series(1, 1000000000)')).rule).toBe('function');
+    it('refuses a function in FROM other than generate_series and unnest', async () => {
+      expect((await refusal("select * from json_each('{}')")).rule).toBe('function');
+    });
+
+    it('refuses a generate_series too long to be an analyst tool', async () => {
+      expect((await refusal('select * from generate_series(1, 1000000000)')).rule).toBe('complexity');
     });
   });
 

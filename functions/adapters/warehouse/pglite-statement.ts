@@ -4,9 +4,10 @@
  * behave the same; it knows nothing about threads.
  */
 import type { PGlite } from '@electric-sql/pglite';
-import type { QueryOptions, QueryResult } from '../../core/ports.ts';
+import type { ExplainOptions, PlanEstimate, QueryOptions, QueryResult } from '../../core/ports.ts';
 import { decodeTextRows } from './decode.ts';
-import { capRows, declareCursor, fetchCapped, sessionSettings, sessionSettingValues } from './read-only-statement.ts';
+import { readPlanEstimate } from './explain-plan.ts';
+import { capRows, declareCursor, explainStatement, fetchCapped, sessionSettings, sessionSettingValues } from './read-only-statement.ts';
 
 type Parsers = Record<number, (value: string) => string>;
 const rawParsers = new WeakMap<PGlite, Parsers>();
@@ -46,6 +47,25 @@ export async function runReadOnlyOnPglite(
       const fetched = await tx.query<unknown[]>(fetchCapped(options.maxRows), [], { rowMode: 'array', parsers });
       const { rows, truncated } = capRows(fetched.rows, options.maxRows);
       return { ...decodeTextRows(fetched.fields, rows), truncated };
+    } finally {
+      if (!tx.closed) await tx.rollback();
+    }
+  });
+}
+
+/**
+ * Plans `sql` with EXPLAIN (never runs it) inside the same walls as {@link runReadOnlyOnPglite}: a
+ * read-only transaction, the role, the region scope. Planning folds constants, so the caller bounds
+ * it like a statement (the guard's structural limits come first; the worker's timer stops it).
+ */
+export async function explainReadOnlyOnPglite(db: PGlite, sql: string, options: ExplainOptions, role: string | null): Promise<PlanEstimate> {
+  const parsers = rawTextParsers(db);
+  return db.transaction(async (tx) => {
+    try {
+      await tx.query('SET TRANSACTION READ ONLY');
+      await tx.query(sessionSettings, sessionSettingValues(options, role));
+      const planned = await tx.query<unknown[]>(explainStatement(sql), [], { rowMode: 'array', parsers });
+      return readPlanEstimate(planned.rows[0]?.[0]);
     } finally {
       if (!tx.closed) await tx.rollback();
     }

@@ -1,5 +1,5 @@
 /** Messages between `PgliteWarehouse` and its worker thread (internal): plain, cloneable data. */
-import type { QueryOptions, QueryResult } from '../../core/ports.ts';
+import type { ExplainOptions, PlanEstimate, QueryOptions, QueryResult } from '../../core/ports.ts';
 import type { DatabaseFailure } from './map-error.ts';
 import type { WarehouseProgress } from '../../warehouse/progress-event.ts';
 import type { PgliteSource } from './pglite-source.ts';
@@ -11,6 +11,7 @@ export interface WorkerInit {
 
 export type WorkerRequest =
   | { readonly type: 'query'; readonly id: number; readonly sql: string; readonly options: QueryOptions }
+  | { readonly type: 'explain'; readonly id: number; readonly sql: string; readonly options: ExplainOptions }
   | { readonly type: 'close' };
 
 export type WorkerReply =
@@ -18,5 +19,6 @@ export type WorkerReply =
   | { readonly type: 'ready' }
   | { readonly type: 'failed'; readonly failure: DatabaseFailure }
   | { readonly type: 'result'; readonly id: number; readonly result: QueryResult }
+  | { readonly type: 'plan'; readonly id: number; readonly estimate: PlanEstimate }
   | { readonly type: 'error'; readonly id: number; readonly failure: DatabaseFailure }
   | { readonly type: 'closed' };

@@ -9,7 +9,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { PGlite } from '@electric-sql/pglite';
 import { describeDriverError } from './map-error.ts';
 import { openPglite } from './pglite-source.ts';
-import { runReadOnlyOnPglite } from './pglite-statement.ts';
+import { explainReadOnlyOnPglite, runReadOnlyOnPglite } from './pglite-statement.ts';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './pglite-worker-protocol.ts';
 
 const port = parentPort;
@@ -34,6 +34,14 @@ async function serve(parent: MessagePort): Promise<void> {
         parent.postMessage({ type: 'closed' } satisfies WorkerReply);
         parent.close();
       });
+      return;
+    }
+    if (request.type === 'explain') {
+      explainReadOnlyOnPglite(db, request.sql, request.options, role).then(
+        (estimate) => parent.postMessage({ type: 'plan', id: request.id, estimate } satisfies WorkerReply),
+        (error: unknown) =>
+          parent.postMessage({ type: 'error', id: request.id, failure: describeDriverError(error) } satisfies WorkerReply),
+      );
       return;
     }
     runReadOnlyOnPglite(db, request.sql, request.options, role).then(

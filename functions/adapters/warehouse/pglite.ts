@@ -11,15 +11,15 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { PGlite } from '@electric-sql/pglite';
-import { QueryTimeoutError, WarehouseUnavailableError } from '../../core/errors.ts';
-import type { QueryOptions, QueryResult, Warehouse } from '../../core/ports.ts';
+import { QueryFailedError, QueryTimeoutError, WarehouseUnavailableError } from '../../core/errors.ts';
+import type { ExplainOptions, PlanEstimate, QueryOptions, QueryResult, Warehouse } from '../../core/ports.ts';
 import { mapDriverError, toCoreError } from './map-error.ts';
 import { pingWith } from './ping.ts';
 import type { OnWarehouseProgress } from '../../warehouse/progress-event.ts';
 import type { PgliteSource } from './pglite-source.ts';
-import { runReadOnlyOnPglite } from './pglite-statement.ts';
+import { explainReadOnlyOnPglite, runReadOnlyOnPglite } from './pglite-statement.ts';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './pglite-worker-protocol.ts';
-import { defaultReaderRole, validateQuery } from './read-only-statement.ts';
+import { defaultReaderRole, validateExplain, validateQuery } from './read-only-statement.ts';
 
 export type { PgliteSource } from './pglite-source.ts';
 
@@ -67,7 +67,7 @@ export interface PgliteWarehouseOptions {
 }
 
 interface Pending {
-  readonly resolve: (result: QueryResult) => void;
+  readonly resolve: (value: never) => void;
   readonly reject: (error: Error) => void;
 }
 
@@ -126,9 +126,21 @@ export class PgliteWarehouse implements Warehouse {
     } catch (error) {
       return Promise.reject(error);
     }
-    const run = this.#queue.then(() => this.#run(sql, options));
+    const run = this.#queue.then(() => this.#run<QueryResult>({ type: 'query', sql, options }, options.timeoutMs));
     this.#queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** Plans in the worker, behind the statements already queued; a planning overrun restarts it like a query. */
+  explain(sql: string, options: ExplainOptions): Promise<PlanEstimate> {
+    try {
+      validateExplain(sql, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const planned = this.#queue.then(() => this.#run<PlanEstimate>({ type: 'explain', sql, options }, options.timeoutMs));
+    this.#queue = planned.catch(() => undefined);
+    return planned;
   }
 
   async ping(): Promise<void> {
@@ -153,33 +165,33 @@ export class PgliteWarehouse implements Warehouse {
     await running.thread.terminate();
   }
 
-  async #run(sql: string, options: QueryOptions): Promise<QueryResult> {
+  async #run<T>(request: DistributiveOmit<Extract<WorkerRequest, { id: number }>, 'id'>, timeoutMs: number): Promise<T> {
     if (this.#closed) throw new WarehouseUnavailableError('The warehouse has been closed.', undefined);
     const running = this.#ensureWorker();
     await running.ready;
     const id = this.#nextId++;
-    return new Promise<QueryResult>((resolve, reject) => {
+    return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         running.pending.delete(id);
         this.#replace(running);
         reject(
           new QueryTimeoutError(
-            `The query ran longer than ${options.timeoutMs} ms and was stopped; narrow the date range or aggregate more.`,
-            { details: { timeoutMs: options.timeoutMs } },
+            `The ${request.type === 'explain' ? 'planning of the query' : 'query'} ran longer than ${timeoutMs} ms and was stopped; narrow the date range or aggregate more.`,
+            { details: { timeoutMs } },
           ),
         );
-      }, options.timeoutMs + this.#options.timeoutGraceMs);
+      }, timeoutMs + this.#options.timeoutGraceMs);
       running.pending.set(id, {
-        resolve: (result) => {
+        resolve: (value: T) => {
           clearTimeout(timer);
-          resolve(result);
+          resolve(value);
         },
         reject: (error) => {
           clearTimeout(timer);
           reject(error);
         },
       });
-      running.thread.postMessage({ type: 'query', id, sql, options } satisfies WorkerRequest);
+      running.thread.postMessage({ ...request, id } satisfies WorkerRequest);
     });
   }
 
@@ -234,7 +246,11 @@ export class PgliteWarehouse implements Warehouse {
           );
           return;
         case 'result':
-          pending.get(reply.id)?.resolve(reply.result);
+          pending.get(reply.id)?.resolve(reply.result as never);
+          pending.delete(reply.id);
+          return;
+        case 'plan':
+          pending.get(reply.id)?.resolve(reply.estimate as never);
           pending.delete(reply.id);
           return;
         case 'error':
@@ -295,6 +311,16 @@ export class PgliteInThreadWarehouse implements Warehouse {
     }
   }
 
+  /** Plans on the caller's thread; planning is bounded by the guard's structural limits, not by a timer. */
+  async explain(sql: string, options: ExplainOptions): Promise<PlanEstimate> {
+    validateExplain(sql, options);
+    try {
+      return await explainReadOnlyOnPglite(this.#db, sql, options, this.#role);
+    } catch (error) {
+      throw error instanceof QueryFailedError ? error : mapDriverError(error, options.timeoutMs);
+    }
+  }
+
   async ping(): Promise<void> {
     await pingWith(this, 30_000);
   }
@@ -303,6 +329,9 @@ export class PgliteInThreadWarehouse implements Warehouse {
     if (this.#ownsDatabase && !this.#db.closed) await this.#db.close();
   }
 }
+
+/** `Omit` applied to each member of a union (plain `Omit` would merge the members). */
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());

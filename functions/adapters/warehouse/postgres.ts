@@ -4,9 +4,10 @@
  * enforces the statement timeout, and a client-side guard catches a server that does not answer.
  */
 import pg from 'pg';
-import { QueryTimeoutError, WarehouseUnavailableError } from '../../core/errors.ts';
-import type { QueryOptions, QueryResult, Warehouse } from '../../core/ports.ts';
+import { QueryFailedError, QueryTimeoutError, WarehouseUnavailableError } from '../../core/errors.ts';
+import type { ExplainOptions, PlanEstimate, QueryOptions, QueryResult, Warehouse } from '../../core/ports.ts';
 import { decodeTextRows } from './decode.ts';
+import { readPlanEstimate } from './explain-plan.ts';
 import { mapDriverError } from './map-error.ts';
 import { pingWith } from './ping.ts';
 import {
@@ -14,10 +15,12 @@ import {
   capRows,
   declareCursor,
   defaultReaderRole,
+  explainStatement,
   fetchCapped,
   rollback,
   sessionSettings,
   sessionSettingValues,
+  validateExplain,
   validateQuery,
 } from './read-only-statement.ts';
 
@@ -87,6 +90,31 @@ export class PostgresWarehouse implements Warehouse {
 
   async query(sql: string, options: QueryOptions): Promise<QueryResult> {
     validateQuery(sql, options);
+    return this.#readOnly(options, async (run) => {
+      await run(declareCursor(sql));
+      const fetched = await run(fetchCapped(options.maxRows));
+      const { rows, truncated } = capRows(fetched.rows, options.maxRows);
+      return { ...decodeTextRows(fetched.fields, rows), truncated };
+    });
+  }
+
+  /** Plans `sql` (EXPLAIN, never run) on a pooled connection, inside the same walls as `query`. */
+  async explain(sql: string, options: ExplainOptions): Promise<PlanEstimate> {
+    validateExplain(sql, options);
+    return this.#readOnly(options, async (run) => {
+      const planned = await run(explainStatement(sql));
+      return readPlanEstimate(planned.rows[0]?.[0]);
+    });
+  }
+
+  /**
+   * Takes a pooled connection, opens the read-only transaction with the role, the region scope and
+   * the statement timeout, runs `work`, and rolls back. A connection that stopped answering is dropped.
+   */
+  async #readOnly<T>(
+    options: Pick<QueryOptions, 'timeoutMs' | 'regions'>,
+    work: (run: (text: string, values?: unknown[]) => Promise<pg.QueryArrayResult<unknown[]>>) => Promise<T>,
+  ): Promise<T> {
     let client: pg.PoolClient;
     try {
       client = await this.#pool.connect();
@@ -109,10 +137,7 @@ export class PostgresWarehouse implements Warehouse {
         } satisfies RawQueryConfig as pg.QueryArrayConfig);
       await run(beginReadOnly);
       await run(sessionSettings, sessionSettingValues(options, this.#role));
-      await run(declareCursor(sql));
-      const fetched = await run(fetchCapped(options.maxRows));
-      const { rows, truncated } = capRows(fetched.rows, options.maxRows);
-      return { ...decodeTextRows(fetched.fields, rows), truncated };
+      return await work(run);
     } catch (error) {
       if (error instanceof Error && error.message === 'Query read timeout') {
         // The server did not answer in time: this connection may still be busy, so it is dropped.
@@ -122,6 +147,7 @@ export class PostgresWarehouse implements Warehouse {
           { cause: error, details: { timeoutMs: options.timeoutMs } },
         );
       }
+      if (error instanceof QueryFailedError) throw error;
       throw mapDriverError(error, options.timeoutMs);
     } finally {
       if (!broken) {

@@ -17,14 +17,24 @@ import {
   ExecuteStatementCommand,
   RollbackTransactionCommand,
 } from '@aws-sdk/client-rds-data';
-import type { ColumnMetadata, Field, RDSDataClient, SqlParameter } from '@aws-sdk/client-rds-data';
+import type { ColumnMetadata, ExecuteStatementCommandOutput, Field, RDSDataClient, SqlParameter } from '@aws-sdk/client-rds-data';
 import { QueryFailedError, QueryTimeoutError, WarehouseUnavailableError } from '../../core/errors.ts';
 import type { BiAgentError } from '../../core/errors.ts';
-import type { Cell, QueryOptions, QueryResult, Warehouse } from '../../core/ports.ts';
+import type { Cell, ExplainOptions, PlanEstimate, QueryOptions, QueryResult, Warehouse } from '../../core/ports.ts';
 import { columnInfo, decodeNumber, decodeText } from './decode.ts';
+import { readPlanEstimate } from './explain-plan.ts';
 import { toCoreError } from './map-error.ts';
 import { pingWith } from './ping.ts';
-import { capRows, declareCursor, fetchCapped, sessionSettingsSql, sessionSettingValues, validateQuery } from './read-only-statement.ts';
+import {
+  capRows,
+  declareCursor,
+  explainStatement,
+  fetchCapped,
+  sessionSettingsSql,
+  sessionSettingValues,
+  validateExplain,
+  validateQuery,
+} from './read-only-statement.ts';
 
 export interface RdsDataWarehouseOptions {
   /** An RDS Data client (region, credentials, retry policy and endpoint are the caller's choice). */
@@ -75,6 +85,35 @@ export class RdsDataWarehouse implements Warehouse {
 
   async query(sql: string, options: QueryOptions): Promise<QueryResult> {
     validateQuery(sql, options);
+    const { maxRows } = options;
+    return this.#readOnly(options, async (execute) => {
+      await execute(declareCursor(sql));
+      const fetched = await execute(fetchCapped(maxRows));
+      const metadata = fetched.columnMetadata ?? [];
+      const { rows, truncated } = capRows(fetched.records ?? [], maxRows);
+      return {
+        columns: metadata.map((column, index) => columnInfo(column.label || column.name || `column${index + 1}`, column.typeName)),
+        rows: rows.map((record) => metadata.map((column, index) => decodeField(record[index], column))),
+        truncated,
+      };
+    });
+  }
+
+  /** Plans `sql` (EXPLAIN, never run) in a Data API transaction with the same settings as `query`. */
+  async explain(sql: string, options: ExplainOptions): Promise<PlanEstimate> {
+    validateExplain(sql, options);
+    return this.#readOnly(options, async (execute) => {
+      const planned = await execute(explainStatement(sql));
+      const field = planned.records?.[0]?.[0];
+      return readPlanEstimate(field?.stringValue);
+    });
+  }
+
+  /** BeginTransaction, the session settings, `work`, RollbackTransaction: the walls around every call. */
+  async #readOnly<T>(
+    options: Pick<QueryOptions, 'timeoutMs' | 'regions'>,
+    work: (execute: (text: string, parameters?: SqlParameter[]) => Promise<ExecuteStatementCommandOutput>) => Promise<T>,
+  ): Promise<T> {
     if (options.timeoutMs > dataApiTimeoutMs) {
       // The Data API would cut the statement off at 45 s anyway, with a less helpful error.
       options = { ...options, timeoutMs: dataApiTimeoutMs - 1_000 };
@@ -97,17 +136,10 @@ export class RdsDataWarehouse implements Warehouse {
         { name: 'regions', value: { stringValue: regions } },
         { name: 'role', value: { stringValue: role } },
       ]);
-      await execute(declareCursor(sql));
-      const fetched = await execute(fetchCapped(options.maxRows));
-      const metadata = fetched.columnMetadata ?? [];
-      const { rows, truncated } = capRows(fetched.records ?? [], options.maxRows);
-      return {
-        columns: metadata.map((column, index) => columnInfo(column.label || column.name || `column${index + 1}`, column.typeName)),
-        rows: rows.map((record) => metadata.map((column, index) => decodeField(record[index], column))),
-        truncated,
-      };
+      return await work(execute);
     } catch (error) {
       failed = true;
+      if (error instanceof QueryFailedError) throw error;
       throw mapRdsDataError(error, options.timeoutMs);
     } finally {
       const rolledBack = client

@@ -5,7 +5,7 @@
  * they send these texts (a pg client, PGlite, Data API calls).
  */
 import { InvalidRequestError } from '../../core/errors.ts';
-import type { QueryOptions } from '../../core/ports.ts';
+import type { ExplainOptions, QueryOptions } from '../../core/ports.ts';
 
 /** The role the question path runs as (migration 002). */
 export const defaultReaderRole = 'bi_reader';
@@ -26,6 +26,9 @@ const cursorName = 'bi_agent_result';
  * role or region name can never inject SQL: `set_config('role', …, true)` is `SET LOCAL ROLE`, and
  * `transaction_read_only` repeats the READ ONLY of the BEGIN for the Data API, where the transaction
  * is opened by BeginTransaction. DateStyle and TimeZone fix the text output that `decode.ts` reads.
+ * `search_path` is `sales`, so an unqualified table name means schema `sales` (contract section 2)
+ * both when the guard plans a statement and when it runs; `pg_catalog` is still searched first, and
+ * the guard refuses every relation outside the warehouse tables by name.
  * Placeholders, in the driver's syntax (`$1`, `:timeout`): statement timeout in ms, comma-separated
  * regions ('' = all), role ('' = keep the login role).
  */
@@ -37,6 +40,7 @@ export function sessionSettingsSql([timeout, regions, role]: readonly [string, s
     "set_config('DateStyle', 'ISO, YMD', true), " +
     "set_config('TimeZone', 'UTC', true), " +
     "set_config('IntervalStyle', 'iso_8601', true), " +
+    "set_config('search_path', 'sales', true), " +
     `CASE WHEN ${role} = '' THEN NULL ELSE set_config('role', ${role}, true) END`
   );
 }
@@ -45,7 +49,7 @@ export function sessionSettingsSql([timeout, regions, role]: readonly [string, s
 export const sessionSettings = sessionSettingsSql(['$1', '$2', '$3']);
 
 /** Values for {@link sessionSettingsSql}'s placeholders, in order. */
-export function sessionSettingValues(options: QueryOptions, role: string | null): [string, string, string] {
+export function sessionSettingValues(options: Pick<QueryOptions, 'timeoutMs' | 'regions'>, role: string | null): [string, string, string] {
   return [String(Math.max(1, Math.ceil(options.timeoutMs))), regionsValue(options.regions), role ?? ''];
 }
 
@@ -66,6 +70,20 @@ export function declareCursor(sql: string): string {
 /** Fetches one row past the cap, to know whether the cap cut the result short. */
 export function fetchCapped(maxRows: number): string {
   return `FETCH FORWARD ${maxRows + 1} FROM ${cursorName}`;
+}
+
+/**
+ * Plans the statement without running it: `EXPLAIN` without `ANALYZE` never executes, and the plan
+ * comes back as one JSON value (see explain-plan.ts). Like the cursor, nothing is appended after
+ * the caller's text, and the extended protocol refuses a second statement.
+ */
+export function explainStatement(sql: string): string {
+  return `EXPLAIN (FORMAT JSON) ${sql}`;
+}
+
+/** {@link validateQuery} for `explain`: a statement, and a positive time limit on planning. */
+export function validateExplain(sql: string, options: ExplainOptions): void {
+  validateQuery(sql, { ...options, maxRows: 0 });
 }
 
 /** Refuses options that would make the walls meaningless (no timeout, no cap). */

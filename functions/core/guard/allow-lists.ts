@@ -49,6 +49,14 @@ export const ALLOWED_FUNCTIONS: ReadonlySet<string> = new Set([
   ...AGGREGATES, ...WINDOWS, ...DATES, ...MATHS, ...STRINGS, ...CONDITIONALS_AND_JSON,
 ]);
 
+/**
+ * Set-returning functions a FROM clause may call: date spines and number series, and constant lists.
+ * Only in FROM (never in the select list, where a set-returning call multiplies rows unseen), one
+ * call per FROM item, with constant arguments whose size limits.ts checks and the EXPLAIN ceiling
+ * (cost.ts) bounds again.
+ */
+export const ALLOWED_FROM_FUNCTIONS: ReadonlySet<string> = new Set(['generate_series', 'unnest']);
+
 /** Types a value may be cast to (the parser's internal names and the spelled ones). */
 export const ALLOWED_TYPES: ReadonlySet<string> = new Set([
   'int2', 'int4', 'int8', 'smallint', 'integer', 'int', 'bigint', 'numeric', 'decimal', 'float4',

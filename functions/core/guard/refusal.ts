@@ -27,4 +27,5 @@ export type GuardRule =
   | 'region_scope'
   | 'complexity'
   | 'cost'
+  | 'plan'
   | 'round_trip';

@@ -3,21 +3,43 @@
  * look at every node of the tree, wherever it stands (subqueries, CTEs, expressions).
  */
 import { ALLOWED_FUNCTIONS, ALLOWED_TYPES, WAREHOUSE_SCHEMA, WAREHOUSE_TABLES } from './allow-lists.ts';
+import { isAllowedFromFunction, rangeFunctionCalls } from './limits.ts';
 import type { AstNode } from './postgres-parser.ts';
 import { Refusal } from './refusal.ts';
-import { nameParts, walk } from './walk.ts';
+import { nameParts, walk, type AstPath } from './walk.ts';
 
 export function checkRelationsAndFunctions(statement: AstNode): void {
-  const cteNames = new Set<string>();
-  walk(statement, (type, fields) => {
-    if (type === 'CommonTableExpr') cteNames.add(String(fields.ctename));
-  });
-  walk(statement, (type, fields) => {
+  checkWithin(statement, new Set());
+}
+
+/**
+ * Checks a subtree where the CTE names in `visible` may stand for relations. CTE names are scoped
+ * as PostgreSQL scopes them: a plain WITH entry sees only the entries before it, a RECURSIVE one
+ * sees all of them, the query body sees all; a name used anywhere else is a table (and must be a
+ * warehouse table), so `with a as (select * from pg_user), pg_user as (…) …` cannot pass.
+ */
+function checkWithin(root: unknown, visible: ReadonlySet<string>, startPath: AstPath = []): void {
+  const visit = (type: string, fields: AstNode, path: AstPath): boolean | void => {
     switch (type) {
+      case 'SelectStmt': {
+        const withClause = fields.withClause as { ctes?: AstNode[]; recursive?: boolean } | undefined;
+        if (!withClause?.ctes?.length) return;
+        const names = withClause.ctes.map((cte) => String((cte.CommonTableExpr as AstNode).ctename));
+        withClause.ctes.forEach((cte, index) => {
+          const seen = withClause.recursive ? names : names.slice(0, index);
+          checkWithin((cte.CommonTableExpr as AstNode).ctequery, new Set([...visible, ...seen]), [...path, 'ctes', index]);
+        });
+        const { withClause: _ctes, ...body } = fields;
+        checkWithin(body, new Set([...visible, ...names]), path);
+        return false;
+      }
       case 'RangeVar':
-        return checkRelation(fields, cteNames);
+        return checkRelation(fields, visible);
       case 'RangeFunction':
-        throw new Refusal('function', 'functions in FROM are not allowed; read from the sales tables');
+        // The call itself is allowed here by name; its arguments and alias go through every check.
+        for (const call of checkRangeFunction(fields)) walk(call.args, visit, [...path]);
+        walk(fields.alias, visit, [...path]);
+        return false;
       case 'FuncCall':
         return checkFunction(nameParts(fields.funcname));
       case 'TypeCast':
@@ -27,7 +49,52 @@ export function checkRelationsAndFunctions(statement: AstNode): void {
       default:
         return;
     }
-  });
+  };
+  walk(root, visit, [...startPath]);
+}
+
+/**
+ * A function in FROM: one allow-listed call (`generate_series`, `unnest`), no column definition list,
+ * and for `unnest` only constant arrays. limits.ts then bounds a series' length.
+ */
+function checkRangeFunction(range: AstNode): AstNode[] {
+  const calls = rangeFunctionCalls(range);
+  const allowed = 'only generate_series and unnest may stand in FROM; read everything else from the sales tables';
+  if (calls.length !== 1 || calls.length !== ((range.functions as unknown[] | undefined)?.length ?? 0)) {
+    throw new Refusal('function', `one function per FROM item; ${allowed}`);
+  }
+  const call = calls[0]!;
+  const name = nameParts(call.funcname).join('.');
+  if (!isAllowedFromFunction(call)) throw new Refusal('function', `function ${name} is not allowed in FROM; ${allowed}`);
+  if (range.coldeflist || call.agg_filter || call.over || call.agg_order || call.agg_star || call.agg_distinct || call.func_variadic) {
+    throw new Refusal('function', `${name} in FROM takes plain arguments only`);
+  }
+  if (name.endsWith('unnest') && !((call.args as unknown[] | undefined) ?? []).every(isConstantArray)) {
+    throw new Refusal('function', "unnest in FROM takes constant arrays only: ARRAY[...] of literals, or a literal such as '{1,2,3}'::int[]");
+  }
+  return [call];
+}
+
+/** `ARRAY[1, 2]`, `ARRAY[date '2024-01-01']`, `'{a,b}'::text[]`: literals only, nothing to read or call. */
+function isConstantArray(node: unknown): boolean {
+  const n = node as AstNode;
+  if (n?.A_ArrayExpr) {
+    const elements = ((n.A_ArrayExpr as AstNode).elements as unknown[] | undefined) ?? [];
+    return elements.every((element) => isConstantArray(element) || isLiteral(element));
+  }
+  const cast = n?.TypeCast as AstNode | undefined;
+  if (cast && ((cast.typeName as AstNode | undefined)?.arrayBounds as unknown[] | undefined)?.length) {
+    return isConstantArray(cast.arg) || Boolean((cast.arg as AstNode | undefined)?.A_Const);
+  }
+  return false;
+}
+
+function isLiteral(node: unknown): boolean {
+  const n = node as AstNode;
+  if (n?.A_Const) return true;
+  if (n?.TypeCast) return isLiteral((n.TypeCast as AstNode).arg);
+  const expression = n?.A_Expr as AstNode | undefined;
+  return Boolean(expression && expression.kind === 'AEXPR_OP' && expression.lexpr === undefined && isLiteral(expression.rexpr));
 }
 
 function checkRelation(range: AstNode, cteNames: ReadonlySet<string>): void {

@@ -4,14 +4,16 @@
  * planner or caller writes reaches the database in any other form.
  *
  * The walls, in order: one parseable query that cannot write (statement.ts); relations only from
- * schema sales, allow-listed functions and casts (relations-and-functions.ts); columns the role may
- * read (columns.ts); complexity limits (limits.ts); the region scope rewrite (region-scope.ts); the
- * row cap; a re-parse of the SQL that will run.
+ * schema sales, allow-listed functions and casts (relations-and-functions.ts); complexity limits
+ * (limits.ts); columns the role may read (columns.ts); the region scope rewrite (region-scope.ts); the
+ * row cap; a re-parse of the SQL that will run; and, when the guard has an estimator (a warehouse
+ * that can EXPLAIN), the cost ceiling on the plan of exactly that SQL (cost.ts).
  */
 import type { Principal } from '../principal.ts';
 import type { GuardVerdict, SqlGuard } from '../ports.ts';
 import { checkColumnAccess } from './columns.ts';
-import { checkComplexity, clampLimit } from './limits.ts';
+import { checkCost, DEFAULT_COST_CEILINGS, type CostCeilings, type CostEstimator } from './cost.ts';
+import { checkComplexity, clampLimit, DEFAULT_COMPLEXITY_LIMITS, type ComplexityLimits } from './limits.ts';
 import { deparseTree, loadParser, type AstNode } from './postgres-parser.ts';
 import { applyRegionScope } from './region-scope.ts';
 import { checkRelationsAndFunctions } from './relations-and-functions.ts';
@@ -23,23 +25,59 @@ export interface GuardOptions {
   readonly maxRows: number;
   /** The longest statement accepted, in characters. */
   readonly maxLength: number;
+  /** Joins, nesting, CTEs, generated and padded sizes (limits.ts). */
+  readonly complexity: ComplexityLimits;
+  /**
+   * Plans the rewritten statement for the cost ceiling: the warehouse (its `explain`). Absent, the
+   * guard checks structure only and needs no database (the statement timeout is then the only
+   * wall against a statement that is structurally fine but huge).
+   */
+  readonly estimator?: CostEstimator | undefined;
+  /** The ceiling on the planner's estimate, when there is an estimator (cost.ts). */
+  readonly cost: CostCeilings;
 }
 
-export const DEFAULT_GUARD_OPTIONS: GuardOptions = { maxRows: 5_000, maxLength: 20_000 };
+export const DEFAULT_GUARD_OPTIONS: GuardOptions = {
+  maxRows: 5_000,
+  maxLength: 20_000,
+  complexity: DEFAULT_COMPLEXITY_LIMITS,
+  cost: DEFAULT_COST_CEILINGS,
+};
 
+/** Options as callers give them: any subset, with the limits and the ceilings overridable one by one. */
+export type GuardSettings = Partial<Omit<GuardOptions, 'complexity' | 'cost'>> & {
+  readonly complexity?: Partial<ComplexityLimits>;
+  readonly cost?: Partial<CostCeilings>;
+};
+
+/**
+ * @example
+ * const guard = new PostgresSqlGuard({ maxRows: 5000, estimator: warehouse, cost: { maxTotalCost: 1e7 } });
+ * const verdict = await guard.check('select count(*) from sales.regions', principal);
+ */
 export class PostgresSqlGuard implements SqlGuard {
   private readonly options: GuardOptions;
 
-  constructor(options: Partial<GuardOptions> = {}) {
-    this.options = { ...DEFAULT_GUARD_OPTIONS, ...options };
+  constructor(options: GuardSettings = {}) {
+    this.options = {
+      ...DEFAULT_GUARD_OPTIONS,
+      ...options,
+      complexity: { ...DEFAULT_COMPLEXITY_LIMITS, ...options.complexity },
+      cost: { ...DEFAULT_COST_CEILINGS, ...options.cost },
+    };
   }
 
   async check(sql: string, principal: Principal): Promise<GuardVerdict> {
     await loadParser();
     try {
-      return { allowed: true, sql: this.rewrite(sql, principal) };
+      const rewritten = this.rewrite(sql, principal);
+      const { estimator } = this.options;
+      if (estimator) await checkCost(rewritten, principal, estimator, this.options.cost);
+      return { allowed: true, sql: rewritten };
     } catch (error) {
       if (error instanceof Refusal) return { allowed: false, rule: error.rule, reason: error.message };
+      // A shape the depth bound missed still must not become an internal error: refuse it.
+      if (error instanceof RangeError) return { allowed: false, rule: 'complexity', reason: 'the statement is too deeply nested to check; simplify it' };
       throw error;
     }
   }
@@ -47,8 +85,9 @@ export class PostgresSqlGuard implements SqlGuard {
   private rewrite(sql: string, principal: Principal): string {
     const { tree, statement } = parseSingleQuery(sql, this.options.maxLength);
     checkRelationsAndFunctions(statement);
+    // Structure before columns: the cheap bounds first, so no later wall walks a tree of any size.
+    checkComplexity(statement, this.options.complexity);
     checkColumnAccess(statement, principal);
-    checkComplexity(statement, { maxRows: this.options.maxRows });
     applyRegionScope(statement, principal.regions);
     clampLimit(statement.SelectStmt as AstNode, this.options.maxRows);
     const rewritten = deparseTree({ version: tree.version, stmts: [{ stmt: statement }] });

@@ -15,6 +15,7 @@ export function parseSingleQuery(sql: string, maxLength: number): { tree: ParseT
   const tree = parse(sql);
   if (tree.stmts.length !== 1) throw new Refusal('single_statement', `exactly one statement is allowed; found ${tree.stmts.length}`);
   const statement = tree.stmts[0]!.stmt;
+  checkTreeDepth(statement);
   if (!statement.SelectStmt) {
     throw new Refusal('read_only', `only a query (SELECT, WITH, VALUES) is allowed; found ${describeStatement(statement)}`);
   }
@@ -29,6 +30,25 @@ export function parse(sql: string): ParseTree {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new Refusal('syntax', `the statement does not parse: ${message}`);
+  }
+}
+
+/**
+ * How deep the parse tree may nest. Every later wall walks the tree recursively, so this bound,
+ * measured without recursion, keeps them all within the stack. Ordinary analyst queries nest about
+ * 30 levels; 250 allows a sum of some 120 terms.
+ */
+export const MAX_TREE_DEPTH = 250;
+
+function checkTreeDepth(root: AstNode): void {
+  const stack: [unknown, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth > MAX_TREE_DEPTH) {
+      throw new Refusal('complexity', `the statement nests too deeply (more than ${MAX_TREE_DEPTH} levels in its syntax tree); split long chains of operators or nested calls`);
+    }
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
   }
 }
 

@@ -220,6 +220,80 @@ export function describeWarehouseContract(name: string, create: () => Promise<Co
       });
     });
 
+    describe('Method: explain', () => {
+      const explainOptions = { timeoutMs: 5_000 };
+
+      it('returns the top plan node estimate as numbers', async () => {
+        const estimate = await warehouse.explain!('SELECT region_name FROM sales.regions', explainOptions);
+        expect(estimate.totalCost).toBeGreaterThan(0);
+        expect(estimate.planRows).toBeGreaterThanOrEqual(1);
+      });
+
+      it('never runs the statement', async () => {
+        const started = performance.now();
+        await warehouse.explain!('SELECT pg_sleep(10)', explainOptions);
+        // A statement that fails on every row when run plans fine.
+        await warehouse.explain!('SELECT 1 / (units - units) FROM sales.sales_transactions', explainOptions);
+        expect(performance.now() - started).toBeLessThan(5_000);
+      });
+
+      it('estimates generate_series from constant arguments (PostgreSQL 12+), so the cost ceiling sees its size', async () => {
+        const numbers = await warehouse.explain!('SELECT g FROM generate_series(1, 1000000) g', explainOptions);
+        expect(numbers.planRows).toBe(1_000_000);
+        const spine = await warehouse.explain!(
+          "SELECT m FROM generate_series(date '2024-01-01', date '2024-12-01', interval '1 month') m",
+          explainOptions,
+        );
+        // Date and timestamp series are estimated from their arguments from PostgreSQL 17 (PGlite is
+        // 18); PostgreSQL 15 and 16 assume 1,000 rows. The guard bounds their length itself (limits.ts).
+        expect([12, 1_000]).toContain(spine.planRows);
+        const trillion = await warehouse.explain!('SELECT count(*) FROM generate_series(1, 1000000000000) g', explainOptions);
+        expect(trillion.totalCost).toBeGreaterThan(1e10);
+      });
+
+      it('prices a cartesian product of the fact table far above a join on keys', async () => {
+        const join = await warehouse.explain!(
+          'SELECT count(*) FROM sales.sales_transactions t JOIN sales.regions r USING (region_id)',
+          explainOptions,
+        );
+        const cartesian = await warehouse.explain!(
+          'SELECT count(*) FROM sales.sales_transactions a, sales.sales_transactions b, sales.sales_transactions c, sales.sales_transactions d',
+          explainOptions,
+        );
+        expect(cartesian.totalCost).toBeGreaterThan(join.totalCost * 100);
+      });
+
+      it('resolves unqualified table names in schema sales, when planning and when running', async () => {
+        await expect(warehouse.explain!('SELECT count(*) FROM regions', explainOptions)).resolves.toMatchObject({ planRows: 1 });
+        const result = await warehouse.query('SELECT count(*) AS n FROM regions', options);
+        expect(result.rows).toEqual([[5]]);
+      });
+
+      it('maps a statement the database cannot plan to QueryFailedError with SQLSTATE', async () => {
+        const error = await warehouse.explain!('SELECT * FROM sales.no_such_table', explainOptions).catch((caught: unknown) => caught);
+        expect(error).toBeInstanceOf(QueryFailedError);
+        expect((error as QueryFailedError).details.sqlState).toBe('42P01');
+      });
+
+      it('plans as the read-only role', async (context) => {
+        if (subject.expectedUser !== 'bi_reader') context.skip();
+        const error = await warehouse.explain!('SELECT rolpassword FROM pg_catalog.pg_authid', explainOptions).catch((caught: unknown) => caught);
+        expect(error).toBeInstanceOf(QueryFailedError);
+        expect((error as QueryFailedError).details.sqlState).toBe('42501');
+      });
+
+      it('takes the region scope inside its own transaction, and leaves nothing behind', async () => {
+        await warehouse.explain!('SELECT count(*) FROM sales.customers', { ...explainOptions, regions: ['Europe'] });
+        const result = await warehouse.query("SELECT current_setting('bi_agent.regions', true) AS scope, current_setting('transaction_read_only') AS ro", options);
+        expect(result.rows).toEqual([['', 'on']]);
+      });
+
+      it('refuses an empty statement and a missing time limit before reaching the database', async () => {
+        await expect(warehouse.explain!('  ', explainOptions)).rejects.toBeInstanceOf(InvalidRequestError);
+        await expect(warehouse.explain!('SELECT 1', { timeoutMs: 0 })).rejects.toBeInstanceOf(InvalidRequestError);
+      });
+    });
+
     describe('Method: ping', () => {
       it('resolves when the warehouse holds the sample schema', async () => {
         await expect(warehouse.ping()).resolves.toBeUndefined();

@@ -1,0 +1,180 @@
+/**
+ * The guard's structural limits (limits.ts), through `PostgresSqlGuard.check` without a warehouse:
+ * joins, subquery depth, CTEs, recursion, generated series and size-amplifying string calls.
+ */
+import { describe, expect, it } from 'vitest';
+import { PostgresSqlGuard } from '../../functions/core/guard/sql-guard.ts';
+import type { Principal } from '../../functions/core/principal.ts';
+
+const admin: Principal = { subject: 'limits-test', role: 'admin' };
+const guard = new PostgresSqlGuard({ maxRows: 100 });
+
+async function verdictOf(sql: string, on: PostgresSqlGuard = guard) {
+  return on.check(sql, admin);
+}
+
+async function refusal(sql: string, on: PostgresSqlGuard = guard) {
+  const verdict = await verdictOf(sql, on);
+  if (verdict.allowed) throw new Error(`expected a refusal, got: ${verdict.sql}`);
+  return verdict;
+}
+
+async function allowed(sql: string, on: PostgresSqlGuard = guard) {
+  const verdict = await verdictOf(sql, on);
+  if (!verdict.allowed) throw new Error(`expected it allowed, got (${verdict.rule}) ${verdict.reason}`);
+  return verdict.sql;
+}
+
+const table = (alias: string) => `sales.products ${alias}`;
+const joined = (count: number) => Array.from({ length: count }, (_, index) => table(`p${index}`)).join(', ');
+const nested = (depth: number): string =>
+  depth === 0 ? 'select product_id from sales.products' : `select product_id from sales.products where product_id in (${nested(depth - 1)})`;
+const ctes = (count: number) =>
+  `with ${Array.from({ length: count }, (_, index) => `c${index} as (select ${index} as n)`).join(', ')} select count(*) from c0`;
+
+describe('Class: PostgresSqlGuard — structural limits', () => {
+  describe('Method: check — joins', () => {
+    it('allows 8 relations in one FROM clause', async () => {
+      await allowed(`select count(*) from ${joined(8)}`);
+    });
+
+    it('refuses a 9th relation in one FROM clause, naming the limit', async () => {
+      const verdict = await refusal(`select count(*) from ${joined(9)}`);
+      expect(verdict.rule).toBe('complexity');
+      expect(verdict.reason).toMatch(/joins 9 relations; at most 8/);
+    });
+
+    it('counts both sides of explicit JOINs', async () => {
+      const sql = `select count(*) from sales.products p0 ${Array.from({ length: 8 }, (_, index) => `join sales.products p${index + 1} using (product_id)`).join(' ')}`;
+      expect((await refusal(sql)).reason).toMatch(/joins 9 relations/);
+    });
+
+    it('refuses more than 16 relations across subqueries, CTEs and set operations', async () => {
+      const arm = `select count(*) from ${joined(6)}`;
+      await allowed(`${arm} union all ${arm}`);
+      const verdict = await refusal(`${arm} union all ${arm} union all ${arm}`);
+      expect(verdict.rule).toBe('complexity');
+      expect(verdict.reason).toMatch(/reads 18 relations .* at most 16/);
+    });
+
+    it('takes its limits from the options', async () => {
+      const strict = new PostgresSqlGuard({ complexity: { maxJoinedRelationsPerQuery: 2 } });
+      await allowed(`select count(*) from ${joined(2)}`, strict);
+      expect((await refusal(`select count(*) from ${joined(3)}`, strict)).rule).toBe('complexity');
+    });
+  });
+
+  describe('Method: check — nesting and CTEs', () => {
+    it('allows subqueries nested 6 deep and refuses a 7th level', async () => {
+      await allowed(nested(6));
+      const verdict = await refusal(nested(7));
+      expect(verdict.rule).toBe('complexity');
+      expect(verdict.reason).toMatch(/nested 7 levels deep; at most 6/);
+    });
+
+    it('does not count the arms of a long UNION as nesting', async () => {
+      const arms = Array.from({ length: 10 }, (_, index) => `select ${index}`).join(' union all ');
+      await allowed(arms);
+    });
+
+    it('allows 8 CTEs and refuses 9', async () => {
+      await allowed(ctes(8));
+      const verdict = await refusal(ctes(9));
+      expect(verdict.rule).toBe('complexity');
+      expect(verdict.reason).toMatch(/defines 9 CTEs .* at most 8/);
+    });
+
+    it.each([
+      ['an unbounded recursion', 'with recursive r(n) as (select 1 union all select n + 1 from r) select count(*) from r'],
+      ['a recursion with a stop condition', 'with recursive r(n) as (select 1 union all select n + 1 from r where n < 10) select n from r'],
+      ['a recursion in a subquery', 'select (with recursive r(n) as (select 1 union all select n + 1 from r) select count(*) from r)'],
+    ])('refuses %s', async (_label, sql) => {
+      const verdict = await refusal(sql);
+      expect(verdict.rule).toBe('complexity');
+      expect(verdict.reason).toBe('recursive queries are not allowed (WITH RECURSIVE): their size cannot be bounded before they run');
+    });
+  });
+
+  describe('Method: check — size-amplifying calls', () => {
+    it.each([
+      ['repeat of a billion', "select repeat('x', 1000000000)", /repeat\(\) would build a string of 1\.0e9 characters; at most 10,000/],
+      ['repeat written as 1e9', "select repeat('x', 1e9)", /1\.0e9 characters/],
+      ['lpad to a million', "select lpad('x', 1000000, 'y')", /lpad\(\) would build a string of 1,000,000/],
+      ['rpad to a million', "select rpad(product_name, 1000000) from sales.products", /rpad\(\) would build/],
+      ['repeat by a column', 'select repeat(product_name, product_id) from sales.products', /repeat\(\) needs a constant count/],
+      ['repeat by a subquery', "select repeat('x', (select max(units) from sales.sales_transactions))", /needs a constant count/],
+      ['nested repeats', "select repeat(repeat('x', 10000), 10000)", /nested size-amplifying calls .* 1\.0e8 times longer than its input; at most 10,000/],
+      ['repeat inside lpad', "select lpad(repeat('ab', 5000), 5000)", /nested size-amplifying/],
+      ['a chain of growing replaces', "select replace(replace(replace(repeat('x', 100), 'x', 'xxxxxxxxxx'), 'x', 'xxxxxxxxxx'), 'x', 'xxxxxxxxxx')", /nested size-amplifying/],
+      ['a huge format width', "select format('%1000000s', 'x')", /format\(\) widths/],
+      ['a format width from an argument', "select format('%*s', 1000000, 'x')", /format\(\) widths/],
+    ])('refuses %s', async (_label, sql, reason) => {
+      const verdict = await refusal(sql);
+      expect(verdict.rule).toBe('complexity');
+      expect(verdict.reason).toMatch(reason);
+    });
+
+    it('allows the padding and cleaning an analyst writes', async () => {
+      await allowed(
+        "select lpad(product_id::text, 6, '0'), rpad(category, 20, '.'), repeat('*', 5), replace(replace(product_name, ' ', ''), ',', ''), " +
+          "regexp_replace(product_name, '\\s+', ' ', 'g'), format('%s (%s)', product_name, category) from sales.products",
+      );
+    });
+
+    it('lets aggregates grow strings with the rows (bounded by the data)', async () => {
+      await allowed("select string_agg(product_name, ', ' order by product_name) from sales.products");
+    });
+  });
+
+  describe('Method: check — functions in FROM', () => {
+    it.each([
+      ['a trillion numbers', 'select count(*) from generate_series(1, 1000000000000) g', /1\.0e12 rows; at most 1,000,000/],
+      ['a billion, written 1e9', 'select count(*) from generate_series(1, 1e9) g', /1\.0e9 rows/],
+      ['a decade of seconds', "select count(*) from generate_series(timestamp '2020-01-01', timestamp '2030-01-01', interval '1 second') g", /rows; at most/],
+      ['minutes over six years, step as text', "select count(*) from generate_series(timestamp '2024-01-01', timestamp '2030-01-02', '1 minute') g", /3,157,921 rows/],
+      ['a bound read from a table', 'select count(*) from generate_series(1, (select max(transaction_id) from sales.sales_transactions)) g', /needs constant arguments/],
+      ['an infinite end', "select count(*) from generate_series(date '2024-01-01', 'infinity'::date, interval '1 day') g", /needs constant arguments/],
+      ['a lateral bound from a column', 'select count(*) from sales.products p, generate_series(1, p.product_id) g', /needs constant arguments/],
+    ])('refuses generate_series of %s', async (_label, sql, reason) => {
+      const verdict = await refusal(sql);
+      expect(verdict.rule).toBe('complexity');
+      expect(verdict.reason).toMatch(reason);
+    });
+
+    it.each([
+      ['json_each', "select * from json_each('{}')"],
+      ['a set-returning call in the select list', 'select generate_series(1, 10)'],
+      ['unnest of a subquery', 'select * from unnest(array[(select max(units) from sales.sales_transactions)]) u'],
+      ['unnest of a column', 'select * from sales.products p, unnest(array[p.product_name]) u'],
+      ['a column definition list', "select * from generate_series(1, 3) as g(n int)"],
+      ['ROWS FROM with two calls', 'select * from rows from (generate_series(1, 3), generate_series(1, 4)) g'],
+    ])('refuses %s', async (_label, sql) => {
+      expect((await refusal(sql)).rule).toBe('function');
+    });
+
+    it.each([
+      ['a monthly date spine', "select m::date as month from generate_series(date '2024-01-01', date '2024-12-01', interval '1 month') m"],
+      ['a number series', 'select n from generate_series(1, 100) n'],
+      ['a daily spine from today', "select d from generate_series(current_date - interval '90 days', current_date, interval '1 day') d"],
+      ['unnest of a constant array', "select x from unnest(array['Europe', 'Asia Pacific']) x"],
+    ])('allows %s', async (_label, sql) => {
+      await allowed(sql);
+    });
+  });
+});
+
+describe('Wall: syntax tree depth', () => {
+  it.each([
+    ['a long chain of operators', 'select ' + Array(3200).fill('units').join('+') + ' from sales.sales_transactions'],
+    ['deeply nested calls', 'select ' + 'coalesce('.repeat(1500) + '1' + ')'.repeat(1500)],
+  ])('refuses %s with a readable reason instead of failing', async (_label, sql) => {
+    const verdict = await new PostgresSqlGuard({ maxLength: 100_000 }).check(sql, { subject: 't', role: 'viewer' });
+    expect(verdict).toMatchObject({ allowed: false, rule: 'complexity', reason: expect.stringMatching(/nests too deeply/) });
+  });
+
+  it('allows a sum of a hundred terms', async () => {
+    const sql = 'select ' + Array(100).fill('units').join('+') + ' from sales.sales_transactions';
+    expect((await new PostgresSqlGuard().check(sql, { subject: 't', role: 'viewer' })).allowed).toBe(true);
+  });
+});
+
