@@ -11,6 +11,7 @@ import { applyLocalDefaults } from '../functions/local/environment.ts';
 import { startLocalServer } from '../functions/local/server.ts';
 import { buildDependencies, closeDependencies, configFromEnv, useDependencies } from '../functions/platform/container.ts';
 import { measureWarehouseBuild } from '../functions/warehouse/bench.ts';
+import { printBundleSizes } from './bundles.ts';
 import { benchGuard } from './guard.ts';
 import { benchHttp, type BenchHttpResult } from './http.ts';
 
@@ -65,6 +66,9 @@ async function main(): Promise<void> {
   } finally {
     await rm(dataDir, { recursive: true, force: true });
   }
+  console.log('\n## Lambda bundles (cdk synth bundling with esbuild; cold start grows with size)');
+  printBundleSizes('dev');
+
   console.log('\nPGlite is one connection: /v1/ask throughput is bounded by statements run one after another;');
   console.log('on PostgreSQL (DATABASE_URL) or Aurora the pool runs them side by side.');
 }
