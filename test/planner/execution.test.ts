@@ -44,6 +44,18 @@ const CASES: [string, Role, string, boolean][] = [
   ['how many customers bought in 2024 but not in 2025', 'viewer', `SELECT count(*) FROM (SELECT DISTINCT customer_id FROM sales.sales_transactions WHERE ${Y(2024, 'sale_date')} EXCEPT SELECT customer_id FROM sales.sales_transactions WHERE ${Y(2025, 'sale_date')}) x`, false],
   ['top 3 customers by revenue in 2025', 'admin', `SELECT c.customer_name, sum(t.sales) v FROM ${T} JOIN sales.customers c ON c.customer_id = t.customer_id WHERE ${Y(2025)} GROUP BY c.customer_id, c.customer_name ORDER BY v DESC LIMIT 3`, true],
   ['revenue last week', 'viewer', `SELECT sum(t.sales) FROM ${T} WHERE t.sale_date BETWEEN DATE '2025-12-22' AND DATE '2025-12-28'`, false],
+  // counting the groups that pass a threshold, and a condition on each line
+  ['How many customers spent over 20k in 2025?', 'viewer', `SELECT count(*) FROM (SELECT customer_id FROM ${T} WHERE ${Y(2025)} GROUP BY 1 HAVING sum(t.sales) > 20000) x`, false],
+  ['how many products sold more than 1000 units in 2024', 'viewer', `SELECT count(*) FROM (SELECT product_id FROM ${T} WHERE ${Y(2024)} GROUP BY 1 HAVING sum(t.units) > 1000) x`, false],
+  ['How many transactions were over $5,000 in 2025?', 'viewer', `SELECT count(*) FROM ${T} WHERE t.sales > 5000 AND ${Y(2025)}`, false],
+  // each month against the same month a year earlier; the last 6 months month over month, with the figure
+  ['YoY revenue growth by month for 2025', 'viewer', `WITH x AS (SELECT date_trunc('month', t.sale_date)::date g, sum(t.sales) v FROM ${T} WHERE t.sale_date >= DATE '2024-01-01' AND t.sale_date < DATE '2026-01-01' GROUP BY 1) SELECT a.g, (a.v - b.v) * 100.0 / b.v FROM x a JOIN x b ON b.g = (a.g - interval '1 year')::date WHERE a.g >= DATE '2025-01-01'`, false],
+  ['monthly units with the MoM change over the last 6 months', 'viewer', `WITH x AS (SELECT date_trunc('month', t.sale_date)::date g, sum(t.units) v FROM ${T} WHERE t.sale_date >= DATE '2025-06-01' GROUP BY 1), y AS (SELECT g, v, v - lag(v) OVER (ORDER BY g) c FROM x) SELECT g, v, c FROM y WHERE g >= DATE '2025-07-01'`, false],
+  // a value labelling the breakdown filters the share; sign-ups that never bought
+  ['contribution of each product to Software revenue in 2024', 'viewer', `SELECT p.product_name, 100.0 * sum(t.sales) / sum(sum(t.sales)) OVER () FROM ${T} ${P} WHERE p.category = 'Software' AND ${Y(2024)} GROUP BY 1`, false],
+  ['How many customers who signed up in 2024 never made a purchase?', 'viewer', `SELECT count(*) FROM sales.customers c WHERE ${Y(2024, 'c.signup_date')} AND c.customer_id NOT IN (SELECT customer_id FROM sales.sales_transactions)`, false],
+  ['show the names of customers who bought Managed IT in 2025', 'admin', `SELECT x.customer_name FROM (SELECT DISTINCT c.customer_id, c.customer_name FROM ${T} ${P} JOIN sales.customers c ON c.customer_id = t.customer_id WHERE p.product_name = 'Managed IT' AND ${Y(2025)}) x`, false],
+  ['Which region declined the most in units from 2023 to 2024?', 'viewer', `SELECT a.region_name, (b.n - a.n) * 100.0 / a.n AS g FROM (SELECT r.region_name, sum(t.units) n FROM ${T} ${R} WHERE ${Y(2023)} GROUP BY 1) a JOIN (SELECT r.region_name, sum(t.units) n FROM ${T} ${R} WHERE ${Y(2024)} GROUP BY 1) b USING (region_name) ORDER BY g LIMIT 1`, true],
 ];
 
 type Row = unknown[];

@@ -50,6 +50,7 @@ describe('Class: OfflinePlanner', () => {
       ['products with profit above 10000 in 2025', 'viewer', /analyst/],
       ['names of the top 5 customers by revenue in 2024', 'analyst', /customer names.*admin.*analyst/],
       ['top customers by revenue with their names', 'viewer', /admin/],
+      ['show the names of customers who bought Managed IT in 2025', 'analyst', /customer names.*admin/],
     ] as const)('forbids "%s" to a %s', async (question, role, message) => {
       const error = await plan(question, role).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ForbiddenError);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CannotAnswerError } from '../../functions/core/errors.ts';
 import { parseQuestion } from '../../functions/core/planner/parse.ts';
 
 const AS_OF = '2025-12-31';
@@ -51,6 +52,8 @@ const CASES: [string, 'viewer' | 'analyst' | 'admin', Record<string, unknown>][]
   ['cumulative units by month in 2024', 'viewer', { metrics: ['units'], window: { kind: 'running-total', includeBase: false } }],
   ['best-selling product in each segment in 2025 by revenue', 'viewer', { metrics: ['revenue'], perGroup: { direction: 'desc', limit: 1 } }],
   ['best-selling product in 2024', 'viewer', { metrics: ['units'], order: { direction: 'desc', limit: 1 } }],
+  ['how much did customers pay us in 2024', 'viewer', { metrics: ['revenue'], range: year(2024) }],
+  ['how many customers paid in 2024', 'viewer', { metrics: ['customers'], range: year(2024) }],
   ['how many customers for Cloud Backup', 'viewer', { metrics: ['customers'], filters: [{ dimension: 'product', values: ['Cloud Backup'] }] }],
   // group by / multi-dimension
   ['revenue split by region for 2023', 'viewer', { dimensions: [region], range: year(2023) }],
@@ -127,6 +130,54 @@ const CASES: [string, 'viewer' | 'analyst' | 'admin', Record<string, unknown>][]
   ['customers who purchased in 2023 but not in 2024', 'viewer', { cohort: { kind: 'bought-not', bought: year(2023), notBought: year(2024) } }],
   ['how many customers did not buy in 2023 but bought in 2025', 'viewer', { cohort: { kind: 'bought-not', bought: year(2025), notBought: year(2023) } }],
   ['customers who bought in both 2024 and 2025', 'viewer', { cohort: { kind: 'bought-both' } }],
+  ['how many customers who signed up in 2024 never made a purchase', 'viewer', { cohort: { kind: 'signup-conversion', signup: year(2024), purchase: null, negated: true, output: 'count' } }],
+  // abbreviations, synonyms and one-letter typos
+  ['rev last 12 months', 'viewer', { metrics: ['revenue'], range: year(2025) }],
+  ['revenue per client in 2023', 'viewer', { metrics: ['revenue_per_customer'], dimensions: [] }],
+  ['whats the revnue in 2024', 'viewer', { metrics: ['revenue'], range: year(2024) }],
+  ['units by catagory in 2025', 'viewer', { metrics: ['units'], dimensions: [category] }],
+  ['top 5 prodcuts by sales 2024', 'viewer', { dimensions: [product], order: { direction: 'desc', limit: 5 } }],
+  // periods inside a named (or relative) year
+  ['revenue in the last quarter of 2024', 'viewer', { range: { start: '2024-10-01', end: '2025-01-01' } }],
+  ['units in the first 6 months of 2024', 'viewer', { dimensions: [], range: { start: '2024-01-01', end: '2024-07-01' } }],
+  ['revenue in the second half of last year', 'viewer', { range: { start: '2024-07-01', end: '2025-01-01' } }],
+  ['units in Q1 of last year', 'viewer', { range: { start: '2024-01-01', end: '2024-04-01' } }],
+  ['revenue in Q2 2025 vs the same period last year', 'viewer', { comparison: { mode: 'side-by-side', periods: [{ start: '2024-04-01', end: '2024-07-01' }, { start: '2025-04-01', end: '2025-07-01' }] } }],
+  ['Revenue for each of the last 6 months', 'viewer', { dimensions: [month], range: { start: '2025-07-01', end: '2026-01-01' } }],
+  // rankings: declines, counts before superlatives, plain sorting
+  ['Which region declined the most in units from 2023 to 2024?', 'viewer', { comparison: { mode: 'growth', periods: [year(2023), year(2024)] }, order: { direction: 'asc', limit: 1 } }],
+  ['Who were the 3 most profitable customers in 2024?', 'admin', { metrics: ['profit'], dimensions: [customer], order: { direction: 'desc', limit: 3 } }],
+  ['Revenue by region, sorted from highest to lowest, for 2025', 'viewer', { dimensions: [region], order: { direction: 'desc', limit: null } }],
+  // shares: a value that labels the breakdown filters it
+  ['contribution of each product to Software revenue in 2024', 'viewer', { share: { kind: 'of-total' }, dimensions: [product], filters: [{ dimension: 'category', values: ['Software'] }] }],
+  // thresholds on hinted figures, counting the groups that pass, conditions on each line
+  ['customers who spent more than 100k in 2025', 'viewer', { metrics: ['revenue'], dimensions: [customer], threshold: { metric: 'revenue', operator: '>', value: 100_000 } }],
+  ['How many customers spent over 100k in 2025?', 'viewer', { countGroups: true, dimensions: [customer], threshold: { metric: 'revenue', value: 100_000 } }],
+  ['how many products sold more than 5000 units in 2024', 'viewer', { countGroups: true, dimensions: [product], threshold: { metric: 'units', value: 5000 } }],
+  ['How many transactions were over $5,000 in 2025?', 'viewer', { metrics: ['transactions'], dimensions: [], lineFilter: { column: 'sales', operator: '>', value: 5000 } }],
+  // growth and period-over-period
+  ['month-over-month % change in revenue for the last 6 months', 'viewer', { window: { kind: 'period-change', mode: 'growth' }, dimensions: [month], range: { start: '2025-07-01', end: '2026-01-01' } }],
+  ['weekly revenue with week over week change in December 2025', 'viewer', { window: { kind: 'period-change', includeBase: true }, dimensions: [{ kind: 'time', grain: 'week' }] }],
+  ['YoY revenue growth by month for 2025', 'viewer', { window: { kind: 'period-change', mode: 'growth', lag: 'year' }, dimensions: [month], range: year(2025) }],
+  ['what was revenue growth in 2025', 'viewer', { comparison: { mode: 'growth', periods: [year(2024), year(2025)] } }],
+  ['unique buyers in September and October 2025 combined', 'viewer', { metrics: ['customers'], range: { start: '2025-09-01', end: '2025-11-01' } }],
+  ['products with less than 2,000 units sold in 2025', 'viewer', { dimensions: [product], range: year(2025), threshold: { metric: 'units', operator: '<', value: 2000 } }],
+  ['products with more than 2000 units in 2025', 'viewer', { range: year(2025), threshold: { metric: 'units', operator: '>', value: 2000 } }],
+  ['show the names of customers who bought Managed IT in 2025', 'admin', { metrics: [], dimensions: [customer], filters: [{ dimension: 'product', values: ['Managed IT'] }] }],
+  ['year over year revenue growth', 'viewer', { comparison: { mode: 'growth', periods: [year(2024), year(2025)] } }],
+];
+
+/** Questions the warehouse cannot answer however they are read: refused with a reason. */
+const OUT_OF_SCOPE: [string, RegExp][] = [
+  ['revenue by country in 2024', /no data on countries/],
+  ['revenue by sales rep in 2024', /sales people/],
+  ['what is our marketing spend in 2024', /marketing/],
+  ['revenue in the US in 2024', /no data on countries/],
+  ['forecast units for Q1 2026', /cannot forecast/],
+  ['what will revenue be in 2026?', /cannot forecast/],
+  ["predict next year's revenue", /cannot forecast/],
+  ['explain why margins fell last quarter', /not explain why/],
+  ['what should we do to grow revenue?', /not explain why/],
 ];
 
 describe('Function: parseQuestion', () => {
@@ -134,6 +185,15 @@ describe('Function: parseQuestion', () => {
     const parsed = parseQuestion(question, AS_OF, role);
     expect(parsed.query).toMatchObject(expected);
     expect(parsed.confidence).toBeGreaterThanOrEqual(0.6);
+  });
+
+  it.each(OUT_OF_SCOPE)('refuses "%s" with a reason', (question, reason) => {
+    expect(() => parseQuestion(question, AS_OF, 'analyst')).toThrow(CannotAnswerError);
+    expect(() => parseQuestion(question, AS_OF, 'analyst')).toThrow(reason);
+  });
+
+  it('leaves unknown words that are not one edit from a known one alone', () => {
+    expect(parseQuestion('revenue by region in 2024 excluding refurbished units', AS_OF, 'viewer').unknownWords).toContain('refurbished');
   });
 
   it('shows customer names to an admin and ids to others', () => {

@@ -7,4 +7,5 @@ export { METRICS, metricByName } from './metrics.ts';
 export { DIMENSIONS, JOIN_PATHS, TIME_GRAINS, VALUE_GROUPS, dimensionByName, joinPath } from './dimensions.ts';
 export { EXAMPLE_QUERIES } from './examples.ts';
 export { HIDDEN_COLUMNS, roleAllows } from './access.ts';
+export { UNAVAILABLE, type UnavailableSubject } from './unavailable.ts';
 export { catalogDocuments, renderCatalog } from './render.ts';

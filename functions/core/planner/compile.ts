@@ -72,11 +72,19 @@ const and = (...conditions: (string | undefined)[]): string | undefined => {
 /** Compiles a semantic query; throws `CannotAnswerError` for combinations it cannot express. */
 export function compile(query: SemanticQuery, options: CompileOptions): string {
   if (query.cohort) return compileCohort(query, options);
+  if (query.countGroups) {
+    // How many groups pass the test: count the rows of the listing.
+    const { countGroups: _, order: __, ...listing } = query;
+    const counted = query.dimensions[0];
+    const alias = counted?.kind === 'dimension' ? `${dimensionByName(counted.name).alias.replace(/_(name|id)$/, '')}s` : 'groups';
+    return `SELECT count(*) AS ${alias} FROM (${compile(listing, options)}) y`;
+  }
   const joins = new Set<string>();
   const dims = query.dimensions.map((d) => dimensionColumn(d, 't', options));
   for (const d of dims) if (d.join) joins.add(d.join);
   const where: string[] = [];
   for (const f of query.filters) { const c = filterCondition(f, 't'); where.push(c.condition); if (c.join) joins.add(c.join); }
+  if (query.lineFilter) where.push(`t.${query.lineFilter.column} ${query.lineFilter.operator} ${query.lineFilter.value}`);
   const valueCondition = (f: ValueFilter): string => { const c = filterCondition(f, 't'); if (c.join) joins.add(c.join); return c.condition; };
 
   if (query.comparison) {
@@ -86,7 +94,7 @@ export function compile(query: SemanticQuery, options: CompileOptions): string {
     where.push(rangeCondition(query.range));
   }
 
-  const primary = query.metrics[0]!;
+  const primary = query.metrics[0] ?? 'revenue';
   const figures: { expression: string; alias: string }[] = [];
   const base = (name: string, extra?: string): string => metricSql(name, extra);
   if (query.comparison) {
@@ -148,15 +156,20 @@ export function compile(query: SemanticQuery, options: CompileOptions): string {
   if (query.window?.kind === 'period-change') {
     if (!timeDim) throw new CannotAnswerError('A period-over-period change needs a time breakdown.');
     const grain = (query.dimensions.find((d) => d.kind === 'time') as { grain: 'day' | 'week' | 'month' | 'quarter' | 'year' }).grain;
+    const yearly = query.window.lag === 'year' && grain !== 'year';
     const innerWhere = [...where];
-    if (query.range) innerWhere[innerWhere.length - 1] = rangeCondition({ ...query.range, start: extendBack(query.range, grain) });
+    if (query.range) innerWhere[innerWhere.length - 1] = rangeCondition({ ...query.range, start: extendBack(query.range, yearly ? 'year' : grain) });
     const value = figures[0]!;
     const partition = otherDims.length ? `PARTITION BY ${otherDims.map((d) => d.alias).join(', ')} ` : '';
-    const lag = `lag(${value.alias}) OVER (${partition}ORDER BY ${timeDim.alias})`;
-    const change = query.window.mode === 'growth' ? `(${value.alias} - ${lag}) * 100.0 / ${lag} AS growth_pct_vs_previous` : `${value.alias} - ${lag} AS change_vs_previous`;
+    // Against the bucket just before, or (year over year by month) the same bucket a year earlier.
+    const previous = yearly ? `prev.${value.alias}` : `lag(${value.alias}) OVER (${partition}ORDER BY ${timeDim.alias})`;
+    const current = yearly ? `m.${value.alias}` : value.alias;
+    const change = query.window.mode === 'growth' ? `(${current} - ${previous}) * 100.0 / ${previous} AS growth_pct_vs_previous` : `${current} - ${previous} AS change_vs_previous`;
     const m = `SELECT ${[...select, `${value.expression} AS ${value.alias}`].join(', ')} FROM ${from}${innerWhere.length ? ` WHERE ${innerWhere.join(' AND ')}` : ''}${groupSql}`;
-    const keep = dims.map((d) => d.alias);
-    const c = `SELECT ${[...keep, ...(query.window.includeBase ? [value.alias] : []), change].join(', ')} FROM m`;
+    const keep = dims.map((d) => (yearly ? `m.${d.alias}` : d.alias));
+    const yearBack = grain === 'week' ? "interval '52 weeks'" : "interval '1 year'";
+    const joinPrevious = yearly ? ` LEFT JOIN m prev ON prev.${timeDim.alias} = (m.${timeDim.alias} - ${yearBack})::date${otherDims.map((d) => ` AND prev.${d.alias} = m.${d.alias}`).join('')}` : '';
+    const c = `SELECT ${[...keep, ...(query.window.includeBase ? [current] : []), change].join(', ')} FROM m${joinPrevious}`;
     const start = query.range ? (grain === 'year' ? ` WHERE ${timeDim.alias} >= ${query.range.start.slice(0, 4)}` : ` WHERE ${timeDim.alias} >= DATE '${query.range.start}'`) : '';
     return `WITH m AS (${m}), c AS (${c}) SELECT * FROM c${start} ORDER BY ${timeDim.alias}`;
   }
@@ -176,7 +189,7 @@ export function compile(query: SemanticQuery, options: CompileOptions): string {
   if (query.order) sql += ` ORDER BY ${figures[0]!.alias} ${query.order.direction.toUpperCase()} NULLS LAST${query.order.limit ? ` LIMIT ${query.order.limit}` : ''}`;
   else if (timeDim) sql += ` ORDER BY ${timeDim.alias}`;
   // No order asked for: a person reads a breakdown largest first.
-  else if (dims.length > 0) sql += ` ORDER BY ${figures[0]!.alias} DESC NULLS LAST`;
+  else if (dims.length > 0 && figures.length > 0) sql += ` ORDER BY ${figures[0]!.alias} DESC NULLS LAST`;
   return sql;
 }
 
@@ -199,8 +212,9 @@ function compileCohort(query: SemanticQuery, options: CompileOptions): string {
     if (signup) where.push(rangeCondition(signup, 'c.signup_date'));
     let figure = 'count(*) AS customers';
     if (cohort.kind === 'signup-conversion') {
-      const exists = `EXISTS (SELECT 1 FROM sales.sales_transactions t WHERE t.customer_id = c.customer_id AND ${rangeCondition(cohort.purchase)})`;
-      figure = cohort.output === 'percent' ? `count(*) FILTER (WHERE ${exists}) * 100.0 / count(*) AS pct_buying` : `count(*) FILTER (WHERE ${exists}) AS customers_buying`;
+      const exists = `${cohort.negated ? 'NOT ' : ''}EXISTS (SELECT 1 FROM sales.sales_transactions t WHERE t.customer_id = c.customer_id${cohort.purchase ? ` AND ${rangeCondition(cohort.purchase)}` : ''})`;
+      const name = cohort.negated ? 'not_buying' : 'buying';
+      figure = cohort.output === 'percent' ? `count(*) FILTER (WHERE ${exists}) * 100.0 / count(*) AS pct_${name}` : `count(*) FILTER (WHERE ${exists}) AS customers_${name}`;
     }
     const groupBy = dims.flatMap((d) => d.groupBy);
     return `SELECT ${[...dims.map((d) => `${d.expression} AS ${d.alias}`), figure].join(', ')} FROM ${fromClause(joins, 'c')}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}${groupBy.length ? ` GROUP BY ${groupBy.join(', ')}` : ''}`;

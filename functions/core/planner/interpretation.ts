@@ -17,7 +17,7 @@ export function describeQuery(query: SemanticQuery): string {
     const where = query.filters.length ? `, ${query.filters.map((f) => f.values.join(' or ')).join(', ')}` : '';
     switch (c.kind) {
       case 'signups': return c.signup ? `customer sign-ups${by}, ${inclusive(c.signup)}${where}` : `customers${by}${where}`;
-      case 'signup-conversion': return `${c.output === 'percent' ? 'percentage' : 'number'} of customers who signed up ${inclusive(c.signup)} and bought ${inclusive(c.purchase)}${where}`;
+      case 'signup-conversion': return `${c.output === 'percent' ? 'percentage' : 'number'} of customers who signed up ${inclusive(c.signup)} and ${c.negated ? 'did not buy' : 'bought'} ${c.purchase ? inclusive(c.purchase) : 'at any time'}${where}`;
       case 'new-customers': return `new customers (first purchase ever)${by}, ${inclusive(c.period)}${where}`;
       case 'new-customer-share': return `share of ${inclusive(c.period)} buyers whose first purchase ever was in that period${where}`;
       case 'bought-not': return `customers who bought ${inclusive(c.bought)} but not ${inclusive(c.notBought)}${where}`;
@@ -26,7 +26,7 @@ export function describeQuery(query: SemanticQuery): string {
   }
   const metrics = query.metrics.map((m) => metricByName(m).label).join(' and ');
   const parts: string[] = [];
-  let head = metrics;
+  let head = metrics || 'list';
   if (query.share?.kind === 'of-total') head = `share of ${metrics} (%)`;
   if (query.share?.kind === 'of-value') head = `share of ${metrics} from ${query.share.numerator.values.join(' or ')} (%)`;
   if (query.ratio) head = `ratio of ${query.ratio.numerator.values[0]} ${metrics} to ${query.ratio.denominator.values[0]} ${metrics}`;
@@ -43,6 +43,8 @@ export function describeQuery(query: SemanticQuery): string {
   if (query.versusAverage) parts.push(`${query.versusAverage.operator === '>' ? 'above' : 'below'} the average`);
   if (query.window?.kind === 'running-total') parts.push('with running total');
   if (query.window?.kind === 'rank') parts.push('ranked');
+  if (query.countGroups) parts.push('counted');
+  if (query.lineFilter) parts.push(`lines with ${query.lineFilter.column === 'sales' ? 'amount' : 'units'} ${query.lineFilter.operator} ${query.lineFilter.value}`);
   if (query.window?.kind === 'period-change') parts.push(`${query.window.mode === 'growth' ? 'growth %' : 'change'} vs the previous period`);
   return parts.join(', ');
 }

@@ -2,7 +2,7 @@
  * The planner's vocabulary: every phrase of the catalog (metrics, dimensions, values, grains) plus
  * the words of intent (top, each, share, growth, …), matched longest-first over the tokens.
  */
-import { DIMENSIONS, METRICS, TIME_GRAINS, VALUE_GROUPS } from '../catalog/catalog.ts';
+import { DIMENSIONS, METRICS, TIME_GRAINS, UNAVAILABLE, VALUE_GROUPS } from '../catalog/catalog.ts';
 import type { DimensionRef } from './semantic-query.ts';
 import { tokenize } from './tokenizer.ts';
 
@@ -11,7 +11,7 @@ export type Keyword =
   | 'top' | 'bottom' | 'each' | 'by' | 'per' | 'share' | 'ratio' | 'growth' | 'change' | 'points' | 'compare'
   | 'mom' | 'qoq' | 'yoy' | 'wow' | 'running' | 'rank' | 'average' | 'more' | 'at-least' | 'less' | 'at-most'
   | 'signup' | 'first-purchase' | 'purchase' | 'negation' | 'both' | 'from' | 'to' | 'and' | 'which' | 'combined'
-  | 'count' | 'active' | 'write' | 'percent' | 'than' | 'names' | 'ids';
+  | 'count' | 'active' | 'write' | 'percent' | 'than' | 'names' | 'ids' | 'future' | 'why';
 
 /** What a phrase means. A phrase may mean several things ("customers": a metric or a dimension). */
 export type Concept =
@@ -20,10 +20,11 @@ export type Concept =
   | { readonly type: 'dimension'; readonly ref: DimensionRef }
   | { readonly type: 'value'; readonly dimension: string; readonly values: readonly string[]; readonly group: boolean }
   | { readonly type: 'keyword'; readonly keyword: Keyword }
+  | { readonly type: 'unavailable'; readonly label: string }
   | { readonly type: 'filler' };
 
 const KEYWORDS: Record<Keyword, readonly string[]> = {
-  top: ['top', 'highest', 'most', 'best', 'biggest', 'largest', 'greatest', 'leading', 'maximum', 'max', 'strongest', 'peak', 'record', 'best performing', 'top performing', 'highest grossing', 'number one', 'busiest', 'most popular', 'popular', 'heaviest', 'largest number of', 'the most', 'most of'],
+  top: ['top', 'highest', 'most', 'best', 'biggest', 'largest', 'greatest', 'leading', 'maximum', 'max', 'strongest', 'peak', 'record', 'best performing', 'top performing', 'highest grossing', 'number one', 'busiest', 'most popular', 'popular', 'heaviest', 'largest number of', 'the most', 'most of', 'fastest', 'quickest', 'fastest growing'],
   bottom: ['bottom', 'lowest', 'least', 'fewest', 'worst', 'smallest', 'weakest', 'minimum', 'poorest', 'worst performing', 'slowest', 'quietest', 'least popular', 'lowest grossing'],
   each: ['each', 'every', 'for each', 'for every', 'in each', 'in every', 'within each', 'within every', 'per each', 'within', 'for all'],
   by: ['by', 'across', 'broken down by', 'broken out by', 'split by', 'breakdown by', 'grouped by', 'group by', 'broken down', 'breakdown', 'split', 'for the different', 'segmented by'],
@@ -62,6 +63,9 @@ const KEYWORDS: Record<Keyword, readonly string[]> = {
   names: ['name', 'names', 'named', 'called', 'customer name', 'customer names', 'who are they', 'email', 'emails', 'email address', 'email addresses', 'e mail', 'contact details'],
   ids: ['id', 'ids', 'customer id', 'customer ids', 'identifier', 'identifiers', 'number'],
   than: ['than'],
+  future: ['forecast', 'forecasts', 'forecasted', 'forecasting', 'predict', 'predicts', 'predicted', 'prediction', 'predictions', 'projection', 'projections', 'projected', 'project', 'will be', 'will we', 'going to be', 'are we going to', 'expected to', 'next year', 'next quarter', 'next month', 'next week', 'in the future', 'upcoming', 'estimate', 'estimated', 'extrapolate'],
+  why: ['why', 'explain', 'explanation', 'reason', 'reasons', 'cause', 'caused', 'causes', 'root cause', 'what drove', 'drivers of', 'driven by', 'because', 'how come',
+    'should we', 'should i', 'how can we', 'how do we', 'how could we', 'what can we do', 'recommend', 'recommendation', 'recommendations', 'advice', 'advise', 'suggest', 'suggestion', 'suggestions', 'strategy', 'is it good', 'good or bad'],
 };
 
 /** Words that carry no meaning of their own here; they neither help nor hurt confidence. */
@@ -109,6 +113,7 @@ export function buildLexicon(): LexiconEntry[] {
   }
   for (const group of VALUE_GROUPS) for (const s of group.synonyms) add(s, { type: 'value', dimension: group.dimension, values: group.values, group: true });
   for (const grain of TIME_GRAINS) for (const s of grain.synonyms) add(s, { type: 'dimension', ref: { kind: 'time', grain: grain.name } });
+  for (const subject of UNAVAILABLE) for (const s of subject.synonyms) add(s, { type: 'unavailable', label: subject.label });
   for (const [keyword, phrases] of Object.entries(KEYWORDS) as [Keyword, readonly string[]][]) for (const p of phrases) add(p, { type: 'keyword', keyword });
   return [...entries.values()].sort((a, b) => b.tokens.length - a.tokens.length);
 }

@@ -6,7 +6,7 @@
 import { CannotAnswerError } from '../errors.ts';
 import { buildLexicon, STOPWORDS, type Concept, type Keyword, type LexiconEntry } from './lexicon.ts';
 import type { CohortQuery, DimensionRef, Direction, SemanticQuery, ValueFilter } from './semantic-query.ts';
-import { findTimeMentions, parseDate, previousPeriod, shiftYears, type DateRange, type TimeMention } from './time-range.ts';
+import { findTimeMentions, parseDate, previousPeriod, shiftYears, TIME_WORDS, type DateRange, type TimeMention } from './time-range.ts';
 import { tokenize, type Token } from './tokenizer.ts';
 
 /** A matched stretch of the question: a catalog phrase, a number, or a period. */
@@ -29,7 +29,9 @@ export interface ParseResult {
 }
 
 let lexicon: LexiconEntry[] | undefined;
-const COMPARISON_HINT = /\b(growth|grow|grew|grown|increase|decrease|decline|change|changed|vs|versus|compar\w*|against|side by side|difference|improv\w*|delta|drop\w*|rose|fell|yoy|qoq|mom)\b/;
+const COMPARISON_HINT = /\b(growth|grow|grows|grew|grown|growing|increase\w*|decrease\w*|declin\w*|chang\w*|vs|versus|compar\w*|against|side by side|difference|improv\w*|delta|drop\w*|rose|risen|fell|fall|falls|shr[ai]nk\w*|gain\w*|yoy|qoq|mom)\b/;
+/** Growth words that mean going down: "declined the most" ranks the lowest growth first. */
+const DECLINE_WORDS = /^(decline|declined|decrease|decreased|drop|dropped|fell|fall|shrink|shrank)$/;
 const PREVIOUS_PERIOD_WORDS = ['vs', 'versus', 'with', 'to', 'from', 'over', 'than', 'against', 'on'];
 
 /** Parses a question as of a date; throws `CannotAnswerError` when nothing measurable is asked. */
@@ -41,7 +43,7 @@ const LABELLED_BY: Readonly<Record<string, readonly string[]>> = { product: ['ca
 
 export function parseQuestion(question: string, asOf: string, role: 'viewer' | 'analyst' | 'admin'): ParseResult {
   lexicon ??= buildLexicon();
-  const tokens = tokenize(question);
+  const tokens = correctTypos(tokenize(question));
   const lowered = tokens.map((t) => t.text).join(' ');
   const consumed = new Set<number>();
   const items: Item[] = [];
@@ -65,6 +67,10 @@ export function parseQuestion(question: string, asOf: string, role: 'viewer' | '
     for (const m of mentions.filter((x) => x.parenthetical)) for (let k = m.first; k <= m.last; k += 1) consumed.add(k);
     mentions = mentions.filter((m) => !m.parenthetical);
   }
+  // "Q2 2025 vs the same period last year": the same period as the one named, a year earlier.
+  const sameIndex = mentions.findIndex((m) => m.range?.label.startsWith('same '));
+  const named = mentions.find((m, i) => i !== sameIndex && m.range);
+  if (sameIndex >= 0 && named?.range) mentions[sameIndex] = { ...mentions[sameIndex]!, range: { ...shiftYears(named.range, -1), label: `${named.range.label} a year earlier` }, unit: named.unit };
   for (const m of mentions) {
     for (let k = m.first; k <= m.last; k += 1) consumed.add(k);
     items.push({ first: m.first, last: m.last, text: tokens.slice(m.first, m.last + 1).map((t) => t.text).join(' '), concepts: [], time: m });
@@ -88,7 +94,8 @@ export function parseQuestion(question: string, asOf: string, role: 'viewer' | '
     else if (!STOPWORDS.has(token.text) && token.text.length > 1) {
       unknown.push(token);
       // An unknown word where a value would stand ("in Germany") is likely a filter we would drop.
-      if (['in', 'for', 'from', 'at', 'of'].includes(tokens[i - 1]?.text ?? '')) unknown.push(token);
+      // So is one where a breakdown would stand ("by country", "per store").
+      if (['in', 'for', 'from', 'at', 'of', 'by', 'per', 'each', 'every'].includes(tokens[i - 1]?.text ?? '')) unknown.push(token);
     }
     i += 1;
   }
@@ -101,9 +108,11 @@ export function parseQuestion(question: string, asOf: string, role: 'viewer' | '
   if (items.slice(0, 2).some((it) => isKeyword(it, 'write')) || /\b(delete|drop|truncate|insert|update|alter|grant|revoke)\b/.test(lowered) && !items.some((it) => it.concepts.some((c) => c.type === 'metric'))) {
     throw new CannotAnswerError('I can only read the sales warehouse; I cannot change, delete or create data.', { details: { understood: [] } });
   }
+  refuseOutOfScope(items, mentions, asOf);
 
   // Resolve "customers" (a metric or a dimension) and dimension words that only label a value.
   const itemIndex = (it: Item): number => items.indexOf(it);
+  const comparedNumber = items.some((it, k) => ['more', 'less', 'at-least', 'at-most'].some((w) => isKeyword(it, w as Keyword)) && items.slice(k + 1, k + 3).some((n) => n.number !== undefined));
   for (const it of items) {
     const metric = it.concepts.find((c) => c.type === 'metric');
     const dimension = it.concepts.find((c) => c.type === 'dimension');
@@ -114,7 +123,8 @@ export function parseQuestion(question: string, asOf: string, role: 'viewer' | '
     const adjacent = previous && previous.last >= it.first - 2;
     const countBefore = before.some((b) => isKeyword(b, 'count') || isKeyword(b, 'active'));
     const rankingBefore = adjacent && (isKeyword(previous, 'top') || isKeyword(previous, 'bottom') || isKeyword(previous, 'which') || isKeyword(previous, 'each') || isKeyword(previous, 'by') || isKeyword(previous, 'per') || previous.number !== undefined);
-    const otherMetric = items.some((o) => o !== it && o.concepts.some((c) => c.type === 'metric') && !o.concepts.some((c) => c.type === 'dimension'));
+    const otherMetric = items.some((o) => o !== it && o.concepts.some((c) => c.type === 'metric') && !o.concepts.some((c) => c.type === 'dimension'))
+      || (comparedNumber && items.some((o) => o !== it && o.concepts.some((c) => c.type === 'metric-hint')));
     if (countBefore) it.concepts = [metric];
     else if (previous?.concepts.some((c) => c.type === 'value') && adjacent) {
       // "top 3 enterprise customers": ranked customers of a segment, not the segment's figure.
@@ -156,6 +166,12 @@ export function parseQuestion(question: string, asOf: string, role: 'viewer' | '
     if (hint) metrics = [(hint.concepts.find((c) => c.type === 'metric-hint') as { name: string }).name];
   }
   if (metrics.length === 0 && has('active')) metrics = ['customers'];
+  // "How much did customers pay/spend": customers are the subject and the figure is money, unless
+  // the question counts them ("how many customers spent…").
+  if (metrics.length === 1 && metrics[0] === 'customers' && !has('count')) {
+    const money = items.find((it) => it.concepts.some((c) => c.type === 'metric-hint' && c.name === 'revenue') && /\b(how much|spen[dt]|spending|pa(y|id|ys|ying))\b/.test(it.text));
+    if (money) metrics = ['revenue'];
+  }
 
   // Dimensions, filters.
   const dimensionItems = items.filter((it) => it.concepts.some((c) => c.type === 'dimension'));
@@ -170,12 +186,22 @@ export function parseQuestion(question: string, asOf: string, role: 'viewer' | '
     entry.items.push(it);
     filterMap.set(c.dimension, entry);
   }
-  const customerNames = role === 'admin' ? !has('ids') : has('names') && (dimensions.some((d) => d.kind === 'dimension' && d.name === 'customer'));
+  // "names of the customers who bought X": a list of customers (names for an admin, refused for others).
+  let listOnly = false;
   if (has('names') && !dimensions.some((d) => d.kind === 'dimension' && d.name !== 'customer') && !dimensions.some((d) => d.kind === 'dimension' && d.name === 'customer') && /\bcustomers?\b|\bclients?\b|\bwho\b/.test(lowered) && !cohortWords) {
     dimensions.push({ kind: 'dimension', name: 'customer' });
+    listOnly = metrics.length === 1 && metrics[0] === 'customers';
   }
+  const customerNames = role === 'admin' ? !has('ids') : has('names') && (dimensions.some((d) => d.kind === 'dimension' && d.name === 'customer'));
 
-  const periods = mentions.filter((m) => m.range).map((m) => m.range!) as DateRange[];
+  let periods = mentions.filter((m) => m.range).map((m) => m.range!) as DateRange[];
+  // "September and October 2025 combined": one period spanning both, when they touch.
+  if (periods.length >= 2 && has('combined') && !has('compare')) {
+    const sorted = [...periods].sort((a, b) => (a.start < b.start ? -1 : 1));
+    if (sorted.every((p, i) => i === 0 || p.start <= sorted[i - 1]!.end)) {
+      periods = [{ start: sorted[0]!.start, end: sorted.reduce((e, p) => (p.end > e ? p.end : e), sorted[0]!.end), label: sorted.map((p) => p.label).join(' and ') }];
+    }
+  }
   const wholePeriod = mentions.some((m) => m.unit === 'all');
 
   // Customer cohorts.
@@ -211,7 +237,10 @@ export function parseQuestion(question: string, asOf: string, role: 'viewer' | '
 
   // Ranking direction and limits.
   const superlatives = items.filter((it) => isKeyword(it, 'top') || isKeyword(it, 'bottom') || (it.concepts.some((c) => c.type === 'metric') && /\b(best|top|most|worst|least)\b/.test(it.text)));
-  const direction: Direction = superlatives.length > 0 && (isKeyword(superlatives[0]!, 'bottom') || /\b(worst|least)\b/.test(superlatives[0]!.text)) ? 'asc' : 'desc';
+  const lowestFirst = superlatives.length > 0 && (isKeyword(superlatives[0]!, 'bottom') || /\b(worst|least)\b/.test(superlatives[0]!.text));
+  // "declined the most", "biggest drop": the most negative growth first.
+  const declining = items.some((it) => isKeyword(it, 'growth') && DECLINE_WORDS.test(it.text));
+  const direction: Direction = lowestFirst !== declining ? 'asc' : 'desc';
   const thresholdInfo = findThreshold(items, metrics);
   const numbersUsed = new Set<Item>(thresholdInfo?.items ?? []);
   let limit: number | null = null;
@@ -219,7 +248,7 @@ export function parseQuestion(question: string, asOf: string, role: 'viewer' | '
     if (it.number === undefined || numbersUsed.has(it) || !Number.isInteger(it.number) || it.number < 1 || it.number > 1000) continue;
     const k = itemIndex(it);
     const prev = items[k - 1]; const next = items[k + 1];
-    const nearSuper = (prev && (isKeyword(prev, 'top') || isKeyword(prev, 'bottom') || isKeyword(prev, 'which')) && prev.last >= it.first - 2) || (next && (isKeyword(next, 'top') || isKeyword(next, 'bottom') || next.concepts.some((c) => c.type === 'dimension') || (next.concepts.some((c) => c.type === 'metric') && /\b(best|top|worst)\b/.test(next.text))) && next.first <= it.last + 2);
+    const nearSuper = (prev && (isKeyword(prev, 'top') || isKeyword(prev, 'bottom') || isKeyword(prev, 'which')) && prev.last >= it.first - 2) || (next && (isKeyword(next, 'top') || isKeyword(next, 'bottom') || next.concepts.some((c) => c.type === 'dimension') || (next.concepts.some((c) => c.type === 'metric') && /\b(best|top|worst|most|least)\b/.test(next.text))) && next.first <= it.last + 2);
     if (nearSuper) { limit = it.number; numbersUsed.add(it); break; }
   }
   for (const it of items) if (it.number !== undefined && !numbersUsed.has(it)) unknown.push(tokens[it.first]!);
@@ -236,15 +265,18 @@ export function parseQuestion(question: string, asOf: string, role: 'viewer' | '
   let share: SemanticQuery['share'];
   let ratio: SemanticQuery['ratio'];
   const isShare = has('share') && !has('growth') && !has('points');
+  // A value of a breakdown (or one that only labels it: Software for products) cannot be the part
+  // of a share within each group: "each product's share of Software revenue" filters on Software.
+  const canBeNumerator = (dimension: string): boolean => !dimensions.some((d) => d.kind === 'dimension' && (d.name === dimension || (LABELLED_BY[d.name] ?? []).includes(dimension)));
   const fromPositions = positionsOf('from');
   if (has('ratio') && [...filterMap.values()].some((f) => f.values.length >= 2)) {
     const [dimension, f] = [...filterMap.entries()].find(([, x]) => x.values.length >= 2)!;
     ratio = { numerator: { dimension, values: [f.values[0]!] }, denominator: { dimension, values: [f.values[1]!] } };
     filterMap.delete(dimension);
-  } else if (isShare && filterMap.size > 0) {
-    const afterFrom = [...filterMap.entries()].filter(([, f]) => f.items.some((it) => fromPositions.some((p) => p < it.first)));
+  } else if (isShare && [...filterMap.keys()].some(canBeNumerator)) {
+    const afterFrom = [...filterMap.entries()].filter(([dimension]) => canBeNumerator(dimension)).filter(([, f]) => f.items.some((it) => fromPositions.some((p) => p < it.first)));
     const groupedAfterFrom = dimensionItems.some((it) => fromPositions.some((p) => p < it.first));
-    const chosen = afterFrom.length > 0 ? afterFrom[afterFrom.length - 1] : groupedAfterFrom ? undefined : [...filterMap.entries()].sort((a, b) => b[1].items[0]!.first - a[1].items[0]!.first)[0];
+    const chosen = afterFrom.length > 0 ? afterFrom[afterFrom.length - 1] : groupedAfterFrom ? undefined : [...filterMap.entries()].filter(([dimension]) => canBeNumerator(dimension)).sort((a, b) => b[1].items[0]!.first - a[1].items[0]!.first)[0];
     if (chosen) {
       share = { kind: 'of-value', numerator: { dimension: chosen[0], values: chosen[1].values } };
       filterMap.delete(chosen[0]);
@@ -266,14 +298,31 @@ export function parseQuestion(question: string, asOf: string, role: 'viewer' | '
     const sorted = [...periods].sort((a, b) => (a.start < b.start ? -1 : 1));
     const mode = has('points') ? 'change' : has('growth') || (has('change') && has('percent')) ? 'growth' : has('change') ? 'change' : 'side-by-side';
     comparison = { periods: sorted, mode };
-  } else if (lagKeyword && (timeDims.length > 0 || (periods.length === 1 && lagKeyword !== 'year' && mentions[0]!.unit !== lagKeyword))) {
+  } else if (lagKeyword && (timeDims.length > 0 || (periods.length === 1 && lagKeyword !== 'year' && (mentions[0]!.unit !== lagKeyword || spansSeveral(periods[0]!, lagKeyword))))) {
     if (timeDims.length === 0) dimensions.push({ kind: 'time', grain: lagKeyword as 'month' | 'quarter' | 'week' });
     range = periods[0] ?? null;
-    window = { kind: 'period-change', mode: growthMode, includeBase: false };
+    // "monthly revenue with the MoM change": the figure itself too, not only its change.
+    const includeBase = /\b(with|and|plus|alongside|as well as|including) (the |a |its |their )?(\w+ )?(mom|wow|qoq|yoy|month|week|quarter|year|change|growth|percent|difference|delta)\b/.test(lowered);
+    const grain = (dimensions.find((d) => d.kind === 'time') as { grain: string }).grain;
+    // "YoY growth by month": each month against the same month a year earlier.
+    window = { kind: 'period-change', mode: growthMode, includeBase, ...(lagKeyword === 'year' && grain !== 'year' ? { lag: 'year' as const } : {}) };
   } else if (lagKeyword && periods.length === 1) {
     const p = periods[0]!;
     const earlier = lagKeyword === 'year' ? shiftYears(p, -1) : previousPeriod(p, mentions.find((m) => m.range)!.unit);
     comparison = { periods: [earlier, p], mode: has('compare') && !has('growth') && !has('change') ? 'side-by-side' : growthMode };
+  } else if (lagKeyword === 'year' && periods.length === 0 && !wholePeriod) {
+    // "YoY revenue growth": this year (to date) against the same period a year earlier.
+    const current = { start: `${asOf.slice(0, 4)}-01-01`, end: addDaysText(asOf, 1), label: `${asOf.slice(0, 4)} to date` };
+    comparison = { periods: [shiftYears(current, -1), current], mode: has('compare') && !has('growth') && !has('change') ? 'side-by-side' : growthMode };
+  } else if (!lagKeyword && has('growth') && !has('points') && periods.length <= 1 && timeDims.length > 0) {
+    // "revenue growth by month in 2025": each bucket against the one before.
+    range = periods[0] ?? null;
+    window = { kind: 'period-change', mode: 'growth', includeBase: false };
+  } else if (!lagKeyword && has('growth') && !has('points') && periods.length === 1 && mentions.find((m) => m.range)!.unit !== 'day') {
+    // "which product lines grew most this year": against the period just before (the year before).
+    const p = periods[0]!;
+    const unit = mentions.find((m) => m.range)!.unit;
+    comparison = { periods: [unit === 'year' ? shiftYears(p, -1) : previousPeriod(p, unit), p], mode: 'growth' };
   } else {
     range = periods[0] ?? null;
   }
@@ -293,6 +342,37 @@ export function parseQuestion(question: string, asOf: string, role: 'viewer' | '
     }
   }
 
+  // "for each of the last 6 months": one row per month.
+  const eachOf = /\b(each|every|per) of (the )?(last|past|previous|trailing|prior|first) (\w+ )?(day|week|month|quarter|year)s?\b/.exec(lowered);
+  if (eachOf && !dimensions.some((d) => d.kind === 'time') && !averageOver) dimensions.push({ kind: 'time', grain: eachOf[5] as 'day' | 'week' | 'month' | 'quarter' | 'year' });
+
+  // "How many products sold more than 5,000 units": count the groups that pass, not list them.
+  let countGroups = false;
+  const countItem = items.find((it) => isKeyword(it, 'count'));
+  const counted = countItem ? items[itemIndex(countItem) + 1] : undefined;
+  const countedRef = counted?.concepts.find((c) => c.type === 'dimension' && c.ref.kind === 'dimension') as { ref: DimensionRef } | undefined;
+  const countedCustomers = counted?.concepts.some((c) => c.type === 'metric' && c.name === 'customers');
+  const passTest = !!thresholdInfo || (!thresholdInfo && (has('more') || has('less')) && has('average') && !averageOver);
+  if (passTest && counted && (countedRef || countedCustomers) && !comparison && !share && !ratio) {
+    const ref: DimensionRef = countedRef?.ref ?? { kind: 'dimension', name: 'customer' };
+    const measure = thresholdInfo?.threshold.metric ?? metrics.find((m) => m !== 'customers') ?? 'revenue';
+    if (!(countedCustomers && measure === 'customers')) {
+      countGroups = true;
+      metrics = [measure, ...metrics.filter((m) => m !== measure && m !== 'customers')].slice(0, 1);
+      if (!dimensions.some((d) => sameRef(d, ref))) dimensions.unshift(ref);
+    }
+  }
+
+  // "orders over $5,000": a condition on each sales line's amount, not on the number of orders.
+  let lineFilter: SemanticQuery['lineFilter'];
+  if (thresholdInfo && !thresholdInfo.after && thresholdInfo.threshold.metric === 'transactions' && !countGroups && dimensions.length === 0) {
+    lineFilter = { column: 'sales', operator: thresholdInfo.threshold.operator, value: thresholdInfo.threshold.value };
+  }
+
+  // "sorted from highest to lowest", "in descending order": an order, not a top N.
+  const sortOnly = /\b(highest|largest|biggest|most|top|best) (first )?(to|down to|through) (the )?(lowest|smallest|least|fewest|bottom|worst)\b|\bdescending\b/.test(lowered) ? 'desc'
+    : /\b(lowest|smallest|least|fewest|bottom|worst) (first )?(to|up to|through) (the )?(highest|largest|biggest|most|top|best)\b|\bascending\b/.test(lowered) ? 'asc' : undefined;
+
   // Windows and rankings.
   let order: SemanticQuery['order'];
   let perGroup: SemanticQuery['perGroup'];
@@ -310,6 +390,8 @@ export function parseQuestion(question: string, asOf: string, role: 'viewer' | '
   } else if (superlatives.length > 0 && partitions.length > 0 && partitions.length < dimensions.length) {
     perGroup = { partitionBy: partitions, direction, limit: limit ?? 1 };
     dimensions = [...partitions, ...dimensions.filter((d) => !partitions.includes(d))];
+  } else if (sortOnly && dimensions.length > 0) {
+    order = { direction: sortOnly, limit };
   } else if (superlatives.length > 0 && !share) {
     const target = dimensionItems[0];
     const plural = target ? /(s|ies)$/.test(target.text) && !/(ss|sales)$/.test(target.text) : false;
@@ -322,21 +404,47 @@ export function parseQuestion(question: string, asOf: string, role: 'viewer' | '
   if (limit !== null && !order && !perGroup && dimensions.length > 0) order = { direction, limit };
 
   const query: SemanticQuery = {
-    metrics,
+    metrics: listOnly && !thresholdInfo && !order && !comparison && !share ? [] : metrics,
     dimensions,
     filters,
     range,
     ...(comparison ? { comparison } : {}),
     ...(order ? { order } : {}),
     ...(perGroup ? { perGroup } : {}),
-    ...(thresholdInfo ? { threshold: thresholdInfo.threshold } : {}),
+    ...(thresholdInfo && !lineFilter ? { threshold: thresholdInfo.threshold } : {}),
+    ...(lineFilter ? { lineFilter } : {}),
     ...(versusAverage ? { versusAverage } : {}),
     ...(share ? { share } : {}),
     ...(ratio ? { ratio } : {}),
     ...(window ? { window } : {}),
     ...(averageOver ? { averageOver } : {}),
+    ...(countGroups ? { countGroups } : {}),
   };
   return finish(query, recognized, unknown, penalty, customerNames);
+}
+
+/**
+ * Refuses, with a reason, what the warehouse cannot answer however the question is read: subjects
+ * it holds no data on (countries, sales reps, marketing), the future (forecasts, periods after the
+ * as-of date) and explanations ("why did sales drop"), which figures alone do not give.
+ */
+function refuseOutOfScope(items: readonly Item[], mentions: readonly TimeMention[], asOf: string): void {
+  const unavailable = items.flatMap((it) => it.concepts.filter((c): c is { type: 'unavailable'; label: string } => c.type === 'unavailable').map((c) => ({ c, it })));
+  if (unavailable.length > 0) {
+    const { c, it } = unavailable[0]!;
+    throw new CannotAnswerError(`The sales warehouse holds no data on ${c.label}, so I cannot answer a question about "${it.text}". ${CAPABILITIES}`, { details: { unavailable: it.text } });
+  }
+  const future = items.find((it) => it.concepts.some((c) => c.type === 'keyword' && c.keyword === 'future'));
+  const later = mentions.find((m) => m.range && m.range.start > asOf);
+  if (future || later) {
+    throw new CannotAnswerError(`I can only report what happened up to ${asOf}; I cannot forecast or predict${later?.range ? ` (${later.range.label} is after that date)` : ''}. ` +
+      'Ask for the history instead, for example "monthly revenue over the last 12 months" or "revenue growth from 2024 to 2025".', { details: { future: future?.text ?? later?.range?.label } });
+  }
+  const why = items.find((it) => it.concepts.some((c) => c.type === 'keyword' && c.keyword === 'why'));
+  if (why) {
+    throw new CannotAnswerError('I can show what the figures are, not explain why they changed: the warehouse records sales, not their causes. ' +
+      'A breakdown can point to where a change came from, for example "revenue by region, Q2 2025 vs Q3 2025" or "monthly margin by category in 2025".', { details: { explanation: why.text } });
+  }
 }
 
 function finish(query: SemanticQuery, recognized: number, unknown: readonly Token[], penalty: number, customerNames: boolean): ParseResult {
@@ -354,7 +462,9 @@ function parseCohort(items: Item[], mentions: TimeMention[], has: (k: Keyword) =
     const signup = periods.find((m) => m.last === signupAt - 1) ?? after(signupAt) ?? periods.find((m) => m.last < signupAt);
     const purchaseAt = [...positionsOf('purchase'), ...positionsOf('first-purchase')].find((p) => p !== signupAt);
     const purchase = periods.find((m) => m !== signup);
-    if (signup?.range && purchase?.range && purchaseAt !== undefined) return { kind: 'signup-conversion', signup: signup.range, purchase: purchase.range, output: asPercent ? 'percent' : 'count' };
+    if (signup?.range && purchase?.range && purchaseAt !== undefined) return { kind: 'signup-conversion', signup: signup.range, purchase: purchase.range, output: asPercent ? 'percent' : 'count', ...(has('negation') ? { negated: true } : {}) };
+    // "signed up in 2024 and never bought": no purchase at all.
+    if (signup?.range && purchaseAt !== undefined && has('negation')) return { kind: 'signup-conversion', signup: signup.range, purchase: null, output: asPercent ? 'percent' : 'count', negated: true };
     if (purchaseAt === undefined || !purchase) return { kind: 'signups', signup: signup?.range ?? null };
     return undefined;
   }
@@ -374,7 +484,7 @@ function parseCohort(items: Item[], mentions: TimeMention[], has: (k: Keyword) =
   return undefined;
 }
 
-function findThreshold(items: Item[], metrics: string[]): { threshold: NonNullable<SemanticQuery['threshold']>; items: Item[] } | undefined {
+function findThreshold(items: Item[], metrics: string[]): { threshold: NonNullable<SemanticQuery['threshold']>; items: Item[]; after: boolean } | undefined {
   for (let k = 0; k < items.length; k += 1) {
     const it = items[k]!;
     const comparator = it.concepts.find((c) => c.type === 'keyword' && ['more', 'at-least', 'less', 'at-most'].includes(c.keyword)) as { keyword: Keyword } | undefined;
@@ -387,9 +497,12 @@ function findThreshold(items: Item[], metrics: string[]): { threshold: NonNullab
     const operator = keyword === 'more' ? '>' : keyword === 'at-least' ? '>=' : keyword === 'less' ? '<' : '<=';
     const metricAfter = items.slice(n + 1, n + 4).find((m) => m.concepts.some((c) => c.type === 'metric'));
     const metricBefore = items.slice(Math.max(0, k - 3), k).reverse().find((m) => m.concepts.some((c) => c.type === 'metric'));
-    const metricItem = metricAfter ?? metricBefore;
+    const hintBefore = items[k - 1]?.concepts.some((c) => c.type === 'metric-hint') ? items[k - 1] : undefined;
+    const hinted = hintBefore ? (hintBefore.concepts.find((c) => c.type === 'metric-hint') as { name: string }).name : undefined;
+    const metricItem = metricAfter ?? (hinted ? undefined : metricBefore);
+    if (!metricItem && hinted) return { threshold: { metric: hinted, operator, value: numberItem.number! }, items: [numberItem], after: false };
     const metric = metricItem ? (metricItem.concepts.find((c) => c.type === 'metric') as { name: string }).name : metrics[0] ?? 'revenue';
-    return { threshold: { metric, operator, value: numberItem.number! }, items: [numberItem] };
+    return { threshold: { metric, operator, value: numberItem.number! }, items: [numberItem], after: !!metricAfter };
   }
   return undefined;
 }
@@ -416,6 +529,12 @@ function uniqueRefs(refs: DimensionRef[]): DimensionRef[] {
   return refs.filter((r, i) => refs.findIndex((o) => sameRef(o, r)) === i);
 }
 
+/** Whether a range covers more than one bucket of a grain ("last 6 months" against month-over-month). */
+function spansSeveral(range: DateRange, grain: 'month' | 'quarter' | 'week' | 'year'): boolean {
+  const days = (parseDate(range.end).getTime() - parseDate(range.start).getTime()) / 86_400_000;
+  return days > (grain === 'week' ? 7 : grain === 'month' ? 31 : grain === 'quarter' ? 92 : 366);
+}
+
 function addDaysText(text: string, days: number): string {
   const d = parseDate(text);
   d.setUTCDate(d.getUTCDate() + days);
@@ -425,7 +544,47 @@ function addDaysText(text: string, days: number): string {
 /** The message of a refusal: what was not understood, what can be asked, an example. */
 export function cannotMessage(unknown: readonly Token[]): string {
   const words = [...new Set(unknown.map((t) => t.text))].slice(0, 6);
-  return `I could not find a sales measure in this question${words.length ? ` (not understood: ${words.map((w) => `"${w}"`).join(', ')})` : ''}. ` +
-    'I can answer questions about revenue, units, transactions, customers, average order value, average selling price, and (for analysts) cost, profit and margin, ' +
-    'by region, segment, category, product, customer or period. For example: "revenue by region in 2024" or "top 5 products by units last quarter".';
+  return `I could not find a sales measure in this question${words.length ? ` (not understood: ${words.map((w) => `"${w}"`).join(', ')})` : ''}. ${CAPABILITIES}`;
+}
+
+/** What the planner can answer, with examples: the end of every refusal for lack of understanding. */
+const CAPABILITIES = 'I can answer questions about revenue, units, transactions, customers, average order value, average selling price, and (for analysts) cost, profit and margin, ' +
+  'by region, segment, category, product, customer or period. For example: "revenue by region in 2024" or "top 5 products by units last quarter".';
+
+let vocabulary: { known: Set<string>; targets: string[] } | undefined;
+
+/**
+ * Corrects one-letter typos ("revnue", "catagory", "prodcuts"): a word the planner does not know,
+ * five letters or longer, becomes the one vocabulary word it is a single edit (or swap) away from.
+ * Ambiguous or distant words stay as they are, and count as not understood.
+ */
+export function correctTypos(tokens: readonly Token[]): Token[] {
+  if (!vocabulary) {
+    lexicon ??= buildLexicon();
+    const words = new Set<string>([...lexicon.flatMap((e) => e.tokens), ...TIME_WORDS]);
+    vocabulary = { known: new Set([...words, ...STOPWORDS]), targets: [...words].filter((w) => w.length >= 4 && /^[a-z]+$/.test(w)) };
+  }
+  const { known, targets } = vocabulary;
+  return tokens.map((t) => {
+    if (t.kind !== 'word' || t.text.length < 5 || known.has(t.text) || !/^[a-z]+$/.test(t.text)) return t;
+    const candidates = targets.filter((w) => Math.abs(w.length - t.text.length) <= 1 && oneEditApart(t.text, w));
+    const pick = candidates.length === 1 ? candidates[0] : candidates.filter((w) => w[0] === t.text[0] && w.length === t.text.length).length === 1 ? candidates.find((w) => w[0] === t.text[0] && w.length === t.text.length) : undefined;
+    return pick ? { ...t, text: pick } : t;
+  });
+}
+
+/** Whether two words differ by one insertion, deletion, substitution or swap of neighbours. */
+function oneEditApart(a: string, b: string): boolean {
+  if (a === b) return false;
+  if (a.length === b.length) {
+    const diff: number[] = [];
+    for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) diff.push(i);
+    if (diff.length === 1) return true;
+    return diff.length === 2 && diff[1] === diff[0]! + 1 && a[diff[0]!] === b[diff[1]!] && a[diff[1]!] === b[diff[0]!];
+  }
+  const [short, long] = a.length < b.length ? [a, b] : [b, a];
+  if (long.length - short.length !== 1) return false;
+  let i = 0;
+  while (i < short.length && short[i] === long[i]) i += 1;
+  return short.slice(i) === long.slice(i + 1);
 }

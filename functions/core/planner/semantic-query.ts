@@ -22,8 +22,8 @@ export type Direction = 'asc' | 'desc';
 export type CohortQuery =
   /** Accounts created in a period (sign-ups), optionally broken down. */
   | { readonly kind: 'signups'; readonly signup: DateRange | null }
-  /** Of the customers who signed up in one period, how many (or what %) bought in another. */
-  | { readonly kind: 'signup-conversion'; readonly signup: DateRange; readonly purchase: DateRange; readonly output: 'count' | 'percent' }
+  /** Of the customers who signed up in one period, how many (or what %) bought (or, negated, did not buy) in another, or ever (null). */
+  | { readonly kind: 'signup-conversion'; readonly signup: DateRange; readonly purchase: DateRange | null; readonly output: 'count' | 'percent'; readonly negated?: boolean }
   /** Customers whose first purchase ever falls in the period. */
   | { readonly kind: 'new-customers'; readonly period: DateRange }
   /** Of the customers who bought in the period, the % whose first purchase ever was in it. */
@@ -49,6 +49,8 @@ export interface SemanticQuery {
   readonly perGroup?: { readonly partitionBy: readonly DimensionRef[]; readonly direction: Direction; readonly limit: number };
   /** HAVING on a metric. */
   readonly threshold?: { readonly metric: string; readonly operator: '>' | '>=' | '<' | '<='; readonly value: number };
+  /** A condition on each sales line ("orders over $5,000": lines whose amount is over 5,000). */
+  readonly lineFilter?: { readonly column: 'sales' | 'units'; readonly operator: '>' | '>=' | '<' | '<='; readonly value: number };
   /** Keep the groups whose metric is above (or below) the average group. */
   readonly versusAverage?: { readonly operator: '>' | '<' };
   /** Share of total across the groups, or share of one value within each group. */
@@ -59,8 +61,10 @@ export interface SemanticQuery {
   readonly window?:
     | { readonly kind: 'running-total'; readonly includeBase: boolean }
     | { readonly kind: 'rank'; readonly partitionBy: readonly DimensionRef[]; readonly direction: Direction }
-    | { readonly kind: 'period-change'; readonly mode: 'change' | 'growth'; readonly includeBase: boolean };
+    | { readonly kind: 'period-change'; readonly mode: 'change' | 'growth'; readonly includeBase: boolean; readonly lag?: 'year' };
   /** Average of a metric over calendar buckets ("average monthly revenue"). */
   readonly averageOver?: 'day' | 'week' | 'month' | 'quarter' | 'year';
   readonly cohort?: CohortQuery;
+  /** Count the groups that pass `threshold` or `versusAverage` instead of listing them ("how many products sold more than 5,000 units"). */
+  readonly countGroups?: boolean;
 }

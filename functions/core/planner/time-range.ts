@@ -26,6 +26,8 @@ export interface TimeMention {
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 const MONTH_ABBREVIATIONS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const NUMBER_WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12, eighteen: 18, twenty: 20, thirty: 30, sixty: 60, ninety: 90, a: 1 };
+/** Words the period finder reads (for typo correction: "Febuary" is February). */
+export const TIME_WORDS: readonly string[] = [...MONTHS, 'quarter', 'quarters', 'month', 'months', 'year', 'years', 'week', 'weeks', 'days', 'today', 'yesterday', 'since', 'between', 'through', 'until', 'previous', 'trailing', 'current', 'fiscal', 'half', 'first', 'second', 'third', 'fourth', 'history'];
 const ORDINALS: Record<string, number> = { first: 1, '1st': 1, second: 2, '2nd': 2, third: 3, '3rd': 3, fourth: 4, '4th': 4, last: 4, final: 4 };
 
 /** Parses `YYYY-MM-DD` as a UTC calendar date. */
@@ -72,7 +74,9 @@ export function extendBack(range: DateRange, grain: 'day' | 'week' | 'month' | '
 
 interface Context { readonly asOf: string; readonly y: number; readonly m: number; readonly day: number; readonly next: string }
 
-const isYear = (t: Token | undefined): boolean => !!t && t.kind === 'number' && /^\d{4}$/.test(t.text) && t.value! >= 1990 && t.value! <= 2100;
+const isYear = (t: Token | undefined): boolean => !!t && t.kind === 'number' && !t.amount && /^\d{4}$/.test(t.text) && t.value! >= 1990 && t.value! <= 2100;
+/** Words after which a number is an amount ("more than 2000 units"), not a year. */
+const AMOUNT_BEFORE = ['than', 'least', 'most', 'above', 'below', 'under', 'exceeding', 'exceeds', 'exceeded', 'beyond'];
 const monthOf = (t: Token | undefined): number => {
   if (!t || t.kind !== 'word') return 0;
   const full = MONTHS.indexOf(t.text);
@@ -120,12 +124,33 @@ function mention(range: DateRange | null, first: number, last: number, unit: Tim
 
 /** Year for a month or quarter named without one: a year written right after, else the latest not after as-of. */
 function impliedYear(tokens: readonly Token[], from: number, ctx: Context, startMonth: number): { year: number; last: number } {
+  const relative = relativeYearAt(tokens, from, ctx);
+  if (relative) return relative;
   for (let k = from; k < Math.min(tokens.length, from + 6); k += 1) {
     const t = tokens[k]!;
     if (isYear(t)) return { year: t.value!, last: k === from || (k === from + 1 && tokens[from]!.text === 'of') ? k : from - 1 };
     if (!(['and', 'to', 'through', 'until', 'or', 'of', 'vs', 'versus'].includes(t.text) || monthOf(t) || /^q[1-4]$/.test(t.text) || t.kind === 'number')) break;
   }
   return { year: startMonth > ctx.m ? ctx.y - 1 : ctx.y, last: from - 1 };
+}
+
+/** "of last year", "this year", "of the previous year" right at `from`: the year it names. */
+function relativeYearAt(tokens: readonly Token[], from: number, ctx: Context): { year: number; last: number } | undefined {
+  let k = from;
+  if (tokens[k]?.text === 'of') k += 1;
+  if (tokens[k]?.text === 'the') k += 1;
+  const word = tokens[k]?.text ?? '';
+  if (tokens[k + 1]?.text !== 'year') return undefined;
+  if (['last', 'previous', 'prior'].includes(word)) return { year: ctx.y - 1, last: k + 1 };
+  if (['this', 'current'].includes(word)) return { year: ctx.y, last: k + 1 };
+  return undefined;
+}
+
+/** A year written at `from` ("2024", "of 2024", "of last year"), if any. */
+function yearAt(tokens: readonly Token[], from: number, ctx: Context): { year: number; last: number } | undefined {
+  if (isYear(tokens[from])) return { year: tokens[from]!.value!, last: from };
+  if (tokens[from]?.text === 'of' && isYear(tokens[from + 1])) return { year: tokens[from + 1]!.value!, last: from + 1 };
+  return relativeYearAt(tokens, from, ctx);
 }
 
 function matchAt(tokens: readonly Token[], i: number, ctx: Context): TimeMention | undefined {
@@ -148,6 +173,25 @@ function matchAt(tokens: readonly Token[], i: number, ctx: Context): TimeMention
     const base = unit === 'month' ? monthRange(ctx.y, ctx.m) : quarterRange(ctx.y, Math.ceil(ctx.m / 3));
     const last = w(2) === 'a' ? i + 4 : i + 3;
     return mention({ ...shiftYears(base, -1), label: `same ${unit} last year` }, i, last, unit === 'month' ? 'month' : 'quarter', tokens);
+  }
+
+  // Parts of a named year: "first 6 months of 2024", "last 2 quarters of 2023", "last quarter of 2024".
+  if (['first', 'last', 'final'].includes(t.text)) {
+    const n = quantity(tokens[i + 1]);
+    const unitWord = n !== undefined && tokens[i + 1]!.text !== 'a' ? w(2) : '';
+    const counted = n !== undefined && /^(months?|quarters?)$/.test(unitWord) ? yearAt(tokens, i + 3, ctx) : undefined;
+    if (counted && n! >= 1 && n! <= 12) {
+      const months = unitWord.startsWith('quarter') ? 3 * n! : n!;
+      if (months <= 12) {
+        const range = t.text === 'first' ? { start: ymd(counted.year, 1), end: ymd(counted.year, months + 1) } : { start: ymd(counted.year, 13 - months), end: ymd(counted.year + 1, 1) };
+        return mention({ ...range, end: cap(range.end), label: `${t.text} ${n} ${unitWord} of ${counted.year}` }, i, counted.last, unitWord.startsWith('quarter') && n === 1 ? 'quarter' : 'span', tokens);
+      }
+    }
+    const single = t.text !== 'first' && /^(quarter|month|half)$/.test(w(1)) ? yearAt(tokens, i + 2, ctx) : undefined;
+    if (single) {
+      const range = w(1) === 'quarter' ? quarterRange(single.year, 4) : w(1) === 'month' ? monthRange(single.year, 12) : { start: ymd(single.year, 7), end: ymd(single.year + 1, 1), label: `H2 ${single.year}` };
+      return mention(range, i, single.last, w(1) as 'quarter' | 'month' | 'half', tokens);
+    }
   }
 
   // Relative: "last|past|previous|trailing N days|weeks|months|quarters|years".
@@ -251,7 +295,7 @@ function matchAt(tokens: readonly Token[], i: number, ctx: Context): TimeMention
   const fiscal = /^fy(\d{2}|\d{4})$/.exec(t.text);
   if (fiscal) { const y = Number(fiscal[1]!.length === 2 ? `20${fiscal[1]}` : fiscal[1]); return mention(yearRange(y), i, i, 'year', tokens); }
   if (t.text === 'fy' && isYear(tokens[i + 1])) return mention(yearRange(tokens[i + 1]!.value!), i, i + 1, 'year', tokens);
-  if (isYear(t)) return mention(yearRange(t.value!), i, i, 'year', tokens);
+  if (isYear(t) && !AMOUNT_BEFORE.includes(tokens[i - 1]?.text ?? '')) return mention(yearRange(t.value!), i, i, 'year', tokens);
   return undefined;
 }
 

@@ -13,6 +13,8 @@ export interface Token {
   readonly index: number;
   /** Inside parentheses: a clarification, weighed less when unknown. */
   readonly parenthetical: boolean;
+  /** Written with a thousands separator or a magnitude ("2,000", "2k"): an amount, never a year. */
+  readonly amount?: boolean;
 }
 
 const NUMBER_WORDS: Record<string, number> = { two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12, fifteen: 15, twenty: 20, thirty: 30 };
@@ -23,6 +25,7 @@ export function tokenize(question: string): Token[] {
   let text = question.toLowerCase().replace(/[\u2018\u2019\u02bc`]/g, "'").replace(/[\u201c\u201d]/g, '"').replace(/[\u2013\u2014]/g, ' - ');
   text = text.replace(/\b(can|won|don|didn|doesn|isn|aren|wasn|weren|haven|hasn|hadn|shouldn|wouldn|couldn)'t\b/g, (_m, w: string) => `${w === 'can' ? 'can' : w === 'won' ? 'will' : w.slice(0, -1)} not`);
   text = text.replace(/'s\b/g, '').replace(/s'(?=\s|$)/g, 's').replace(/'/g, '');
+  const separated = new Set([...text.matchAll(/\b\d{1,3}(?:,\d{3})+\b/g)].map((m) => m[0].replaceAll(',', '')));
   text = text.replace(/(\d),(\d{3})\b/g, '$1$2').replace(/(\d),(\d{3})\b/g, '$1$2');
   text = text.replace(/&/g, ' and ').replace(/%/g, ' percent ').replace(/\$/g, ' ').replace(/\+/g, ' plus ');
   const raw: { text: string; parenthetical: boolean }[] = [];
@@ -46,7 +49,7 @@ export function tokenize(question: string): Token[] {
       if (suffix === '') {
         const next = raw[i + 1]?.text;
         if (next && next in MAGNITUDES && next.length > 2) { tokens.push({ text: piece, kind: 'number', value: value * MAGNITUDES[next]!, index, parenthetical }); i += 1; continue; }
-        tokens.push({ text: piece, kind: 'number', value, index, parenthetical });
+        tokens.push({ text: piece, kind: 'number', value, index, parenthetical, ...(separated.has(piece) ? { amount: true } : {}) });
         continue;
       }
       if (suffix in MAGNITUDES) { tokens.push({ text: piece, kind: 'number', value: value * MAGNITUDES[suffix]!, index, parenthetical }); continue; }
