@@ -15,6 +15,8 @@ interface Case {
   why?: string;
   /** Another wall's engineer owns the case (dos/cost); this suite skips it. */
   owner?: string;
+  /** A dos case refused by the structural limits alone (no cost estimate needed): this suite runs it. */
+  structural?: boolean;
 }
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/guard');
@@ -26,7 +28,7 @@ const load = (name: string): Case[] =>
 
 const attacks = load('attacks.jsonl');
 const benign = load('benign.jsonl');
-const ownAttacks = attacks.filter((attack) => attack.category !== 'dos' && attack.owner === undefined);
+const ownAttacks = attacks.filter((attack) => (attack.category !== 'dos' || attack.structural === true) && attack.owner === undefined);
 const guard = new PostgresSqlGuard({ maxRows: 1_000 });
 
 function principal(entry: Case): Principal {

@@ -168,6 +168,14 @@ describe('Function: checkCost', () => {
     });
   });
 
+  it('does not tell a scoped principal the estimate, which is planned from every region\'s statistics', async () => {
+    const europe = { subject: 's', role: 'viewer' as const, regions: ['Europe'] };
+    await expect(checkCost('select 1', europe, new FixedEstimator({ totalCost: 3.2e14, planRows: 1 }), ceilings)).rejects.toMatchObject({
+      rule: 'cost',
+      message: 'the estimated cost exceeds the ceiling 1e8; add filters, aggregate earlier or avoid cross joins',
+    });
+  });
+
   it('refuses a plan without a finite cost rather than reading it as cheap', async () => {
     await expect(checkCost('select 1', analyst, new FixedEstimator({ totalCost: Number.NaN, planRows: 1 }), ceilings)).rejects.toMatchObject({ rule: 'cost' });
   });

@@ -178,3 +178,76 @@ describe('Wall: syntax tree depth', () => {
   });
 });
 
+
+describe('Wall: aggregates that concatenate', () => {
+  it.each([
+    ['string_agg of repeat()', "select string_agg(repeat('x', 10000), '') from generate_series(1, 1000000)"],
+    ['jsonb_agg of repeat()', 'select jsonb_agg(repeat(product_name, 5000)) from sales.products'],
+    ['JSON_ARRAYAGG of rpad()', 'select json_arrayagg(rpad(product_name, 9000)) from sales.products'],
+    ['array_agg of lpad() to 100', 'select array_agg(lpad(product_name, 100)) from sales.products'],
+    ['repeat() of string_agg', "select repeat(string_agg(product_name, ','), 10000) from sales.products"],
+  ])('refuses %s: the aggregate multiplies it by its rows', async (_label, sql) => {
+    const verdict = await refusal(sql);
+    expect(verdict.rule).toBe('complexity');
+  });
+
+  it.each([
+    ['string_agg of names', "select category, string_agg(product_name, ', ' order by product_name) from sales.products group by 1"],
+    ['string_agg of short padding', "select string_agg(lpad(product_id::text, 6, '0'), ',') from sales.products"],
+    ['json_agg of whole rows', 'select json_agg(p) from sales.products p'],
+    ['string_agg of a constant replace()', "select string_agg(replace(product_name, ' ', '_'), ',') from sales.products"],
+  ])('allows %s', async (_label, sql) => {
+    await allowed(sql);
+  });
+});
+
+describe('Wall: regular expressions', () => {
+  it.each([
+    ['nested quantifiers', "select count(*) from sales.products where product_name ~ '(a+)+$'"],
+    ['a starred group of a starred bracket', "select count(*) from sales.products where product_name ~* '([a-z]*)*x'"],
+    ['a back-reference', "select count(*) from sales.products where regexp_like(product_name, '^(a|b)\\1')"],
+    ['a bound above 100', "select regexp_replace(product_name, 'a{1000}', '') from sales.products"],
+    ['a pattern computed at run time', "select count(*) from sales.products where product_name ~ repeat('a?', 30)"],
+    ['a pattern from column data', "select count(*) from sales.products where product_name ~ category"],
+    ['SIMILAR TO with nested quantifiers', "select count(*) from sales.products where product_name similar to '(a*)*b'"],
+    ['substring(x from pattern)', "select substring(product_name from '(x+x+)+y') from sales.products"],
+    ['a pattern behind ANY', "select count(*) from sales.products where product_name ~ any(array['(a+)+'])"],
+    ['a pattern behind OPERATOR(pg_catalog.~)', "select count(*) from sales.products where product_name operator(pg_catalog.~) '(a*)*'"],
+  ])('refuses %s', async (_label, sql) => {
+    const verdict = await refusal(sql);
+    expect(verdict.rule).toBe('complexity');
+    expect(verdict.reason).toMatch(/regular expression/);
+  });
+
+  it.each([
+    ['an alternation', "select product_name from sales.products where product_name ~ '^(Laptop|Desktop) '"],
+    ['classes and a small bound', "select product_name from sales.products where product_name !~ '[[:digit:]]{2,4}'"],
+    ['a quantified group without a quantifier inside', "select product_name from sales.products where product_name ~ 'Laptop (Pro|Air)? 1[34]$'"],
+    ['a group with a quantifier inside, not repeated', "select (regexp_match(product_name, '([A-Za-z]+)\\s([0-9]+)'))[2] from sales.products"],
+    ['a global replace', "select regexp_replace(product_name, '\\s+', ' ', 'g') from sales.products"],
+    ['SIMILAR TO', "select product_name from sales.products where product_name similar to '%(Pro|Air)%'"],
+    ['substring by position', 'select substring(product_name, 2), substring(product_name from 1 for 4) from sales.products'],
+    ['an escaped parenthesis before a quantifier', "select count(*) from sales.products where product_name ~ '\\(x+\\)+'"],
+  ])('allows %s', async (_label, sql) => {
+    await allowed(sql);
+  });
+});
+
+describe('Wall: series steps of mixed sign', () => {
+  it.each([
+    ['1 month minus 29 days 23:59:59 (one second from January 31)', "select count(*) from generate_series(timestamp '2024-01-31', timestamp '2025-01-31', interval '1 month -29 days -23 hours -59 minutes -59 seconds') g"],
+    ['1 day minus 23 hours 59 minutes', "select count(*) from generate_series(timestamptz '2024-01-01', timestamptz '2025-01-01', interval '1 day -23 hours -59 minutes') g"],
+    ['a step computed as a difference of intervals', "select count(*) from generate_series(timestamp '2024-01-01', timestamp '2025-01-01', interval '1 month' - interval '30 days 23 hours') g"],
+  ])('refuses %s: its slowest real step cannot be bounded', async (_label, sql) => {
+    expect((await refusal(sql)).rule).toBe('complexity');
+  });
+
+  it.each([
+    ['months', "select g::date from generate_series(date '2023-01-01', date '2025-12-01', interval '1 month') g"],
+    ['a month and a half', "select g::date from generate_series(date '2025-01-01', date '2025-12-31', interval '1 month 15 days') g"],
+    ['days backwards', "select g::date from generate_series(date '2025-12-31', date '2025-01-01', interval '-1 day') g"],
+    ['weeks', "select g::date from generate_series(date '2025-01-06', date '2025-12-29', interval '1 week') g"],
+  ])('allows a series stepping by %s', async (_label, sql) => {
+    await allowed(sql);
+  });
+});

@@ -27,3 +27,65 @@ describe('Function: checkRelationsAndFunctions — CTE scoping', () => {
     expect(() => check(sql)).not.toThrow();
   });
 });
+
+describe('Function: checkRelationsAndFunctions — calls that are not written as calls', () => {
+  it.each([
+    ['current_user', 'select current_user'],
+    ['session_user', 'select session_user'],
+    ['current_role', 'select current_role'],
+    ['USER', 'select user'],
+    ['current_catalog', 'select current_catalog'],
+    ['current_schema', 'select 1 from sales.regions where current_schema is not null'],
+  ])('refuses the server-describing value function %s', (_label, sql) => {
+    expect(() => check(sql)).toThrow(/describes the database server/);
+  });
+
+  it('lets the date and time value functions stand', () => {
+    expect(() => check('select current_date, current_timestamp(0), localtime, localtimestamp, current_time')).not.toThrow();
+  });
+
+  it.each([
+    ['XMLPARSE', `select xmlparse(document '<a/>')`],
+    ['XMLELEMENT', 'select xmlelement(name x, 1)'],
+    ['XMLSERIALIZE', `select xmlserialize(content '<a/>' as text)`],
+  ])('refuses the XML expression %s', (_label, sql) => {
+    expect(() => check(sql)).toThrow(/XML functions are not allowed/);
+  });
+
+  it.each([
+    ['public', 'select 1 operator(public.+) 1'],
+    ['a made-up schema', "select 1 from sales.regions where region_name operator(evil.===) 'x'"],
+    ['ANY with a qualified operator', 'select 1 from sales.regions where region_id operator(public.=) any(array[1])'],
+  ])('refuses an operator qualified with %s', (_label, sql) => {
+    expect(() => check(sql)).toThrow(/only built-in operators/);
+  });
+
+  it('lets OPERATOR(pg_catalog.=) stand', () => {
+    expect(() => check("select 1 from sales.regions where region_name operator(pg_catalog.=) 'Europe'")).not.toThrow();
+  });
+
+  it.each([
+    ['system_time', 'select count(*) from sales.regions tablesample system_time(100000)'],
+    ['system_rows', 'select count(*) from sales.regions tablesample system_rows(10)'],
+    ['a qualified method', 'select count(*) from sales.regions tablesample public.system(10)'],
+  ])('refuses the TABLESAMPLE method %s', (_label, sql) => {
+    expect(() => check(sql)).toThrow(/TABLESAMPLE method/);
+  });
+
+  it('lets TABLESAMPLE SYSTEM and BERNOULLI stand', () => {
+    expect(() => check('select count(*) from sales.regions tablesample system (10) join sales.products tablesample bernoulli (5) on true')).not.toThrow();
+  });
+
+  it.each([
+    ['regclass', `select json_value('"pg_authid"', '$' returning regclass)`],
+    ['oid', `select json_value('1', '$' returning oid)`],
+    ['a schema-qualified type', `select json_query('{}', '$' returning public.evil)`],
+  ])('refuses a JSON function RETURNING %s, as it would a cast', (_label, sql) => {
+    expect(() => check(sql)).toThrow(/cast to .* is not allowed/);
+  });
+
+  it('still refuses casts through the same check', () => {
+    expect(() => check("select 'pg_authid'::regclass")).toThrow(/cast to regclass is not allowed/);
+    expect(() => check('select cast(1 as numeric(10, 2)), 2::float8')).not.toThrow();
+  });
+});

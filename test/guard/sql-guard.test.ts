@@ -116,3 +116,14 @@ describe('Class: PostgresSqlGuard', () => {
     });
   });
 });
+
+describe('Class: PostgresSqlGuard — writing the tree back', () => {
+  it('refuses what the deparser cannot write, naming the construct, instead of failing', async () => {
+    const verdict = await new PostgresSqlGuard().check("select json_value(to_json(list_price), '$' returning numeric) from sales.products", {
+      subject: 'deparse-test',
+      role: 'viewer',
+    });
+    expect(verdict).toMatchObject({ allowed: false, rule: 'round_trip' });
+    expect(verdict.allowed ? '' : verdict.reason).toMatch(/JsonFuncExpr/);
+  });
+});

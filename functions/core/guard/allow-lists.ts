@@ -26,7 +26,9 @@ const WINDOWS = [
 const DATES = [
   'date_trunc', 'date_part', 'extract', 'age', 'make_date', 'make_interval', 'make_timestamp',
   'to_char', 'to_date', 'to_timestamp', 'date_bin', 'justify_days', 'justify_hours',
-  'justify_interval', 'isfinite', 'now', 'timezone',
+  'justify_interval', 'isfinite', 'now', 'timezone', 'date_add', 'date_subtract',
+  // `(start1, end1) OVERLAPS (start2, end2)` is a call of pg_catalog.overlaps.
+  'overlaps',
 ];
 const MATHS = [
   'abs', 'ceil', 'ceiling', 'floor', 'round', 'trunc', 'sign', 'sqrt', 'cbrt', 'power', 'pow', 'exp',
@@ -38,6 +40,10 @@ const STRINGS = [
   'btrim', 'ltrim', 'rtrim', 'substr', 'substring', 'position', 'strpos', 'replace', 'split_part',
   'concat', 'concat_ws', 'left', 'right', 'lpad', 'rpad', 'repeat', 'reverse', 'starts_with',
   'translate', 'md5', 'format', 'regexp_replace', 'regexp_match', 'regexp_like', 'to_number',
+  'overlay', 'string_to_array', 'array_to_string', 'array_length', 'cardinality',
+  // What the parser calls for `x SIMILAR TO pattern` and `x LIKE pattern ESCAPE c`: they rewrite the
+  // pattern (limits.ts checks a SIMILAR TO pattern like any regular expression).
+  'similar_to_escape', 'like_escape',
 ];
 const CONDITIONALS_AND_JSON = [
   'coalesce', 'nullif', 'row_to_json', 'to_json', 'to_jsonb', 'json_build_object', 'jsonb_build_object',

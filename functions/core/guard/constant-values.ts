@@ -14,10 +14,24 @@ import { nameParts } from './walk.ts';
 export type ConstantValue =
   | { readonly kind: 'number'; readonly value: number }
   | { readonly kind: 'time'; readonly ms: number }
-  | { readonly kind: 'interval'; readonly ms: number }
+  | Interval
   | { readonly kind: 'text'; readonly value: string };
 
+/**
+ * A duration: `ms` as PostgreSQL averages it for estimates (a month is 30.44 days), and the least
+ * and most it can really add to a timestamp (a month is 28 to 31 days, a day 23 to 25 hours across
+ * a daylight-saving change). `1 month -30 days` averages +10 hours but can add -2 days: a series
+ * stepping by it may never reach its end, which only the range shows.
+ */
+export interface Interval {
+  readonly kind: 'interval';
+  readonly ms: number;
+  readonly least: number;
+  readonly most: number;
+}
+
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 /** A month as PostgreSQL's interval arithmetic averages it for estimates (30.44 days). */
 const MONTH_MS = 30.436875 * DAY_MS;
 
@@ -94,12 +108,43 @@ export function seriesLength(args: readonly unknown[]): number | undefined {
   if (!start || !stop || !step) return undefined;
   const span = difference(start, stop);
   const timeSeries = start.kind === 'time' || stop.kind === 'time';
-  const stride =
-    step.kind === 'interval' ? step.ms : timeSeries && step.kind === 'text' ? parseInterval(step.value, undefined) : timeSeries ? undefined : numberOf(step);
+  const interval = step.kind === 'interval' ? step : timeSeries && step.kind === 'text' ? parseInterval(step.value, undefined) : undefined;
+  const stride = interval ? slowestStride(interval) : timeSeries ? undefined : numberOf(step);
   if (span === undefined || stride === undefined || !Number.isFinite(span) || !Number.isFinite(stride)) return undefined;
   if (stride === 0 || span / stride < 0) return 0;
   // A small tolerance: month steps are averaged, so Jan 1 → Dec 1 by month is 11.0 steps, not 10.99.
   return Math.floor(span / stride + 0.05) + 1;
+}
+
+/**
+ * The smallest advance a step makes, with its sign: a series is as long as its slowest step makes
+ * it. `undefined` when the step may advance in either direction or not at all (mixed signs).
+ */
+function slowestStride(step: Interval): number | undefined {
+  if (step.least === 0 && step.most === 0) return 0;
+  if (step.least > 0) return step.least;
+  if (step.most < 0) return step.most;
+  return undefined;
+}
+
+function interval(ms: number, least: number = ms, most: number = ms): Interval {
+  return { kind: 'interval', ms, least, most };
+}
+
+function addIntervals(a: Interval, b: Interval, sign: 1 | -1): Interval {
+  return sign === 1
+    ? interval(a.ms + b.ms, a.least + b.least, a.most + b.most)
+    : interval(a.ms - b.ms, a.least - b.most, a.most - b.least);
+}
+
+function scaleInterval(a: Interval, factor: number): Interval {
+  const [x, y] = [a.least * factor, a.most * factor];
+  return interval(a.ms * factor, Math.min(x, y), Math.max(x, y));
+}
+
+/** `count` units of a calendar length between `shortest` and `longest` ms (months, days). */
+function calendarInterval(count: number, average: number, shortest: number, longest: number): Interval {
+  return count >= 0 ? interval(count * average, count * shortest, count * longest) : interval(count * average, count * longest, count * shortest);
 }
 
 function difference(start: ConstantValue, stop: ConstantValue): number | undefined {
@@ -149,8 +194,7 @@ function evaluateCast(cast: AstNode): ConstantValue | undefined {
   if (type === 'interval') {
     if (inner.kind === 'interval') return inner;
     if (inner.kind !== 'text') return undefined;
-    const ms = parseInterval(inner.value, typeName?.typmods);
-    return ms === undefined ? undefined : { kind: 'interval', ms };
+    return parseInterval(inner.value, typeName?.typmods);
   }
   if (type === 'text' || type === 'varchar') return inner.kind === 'text' ? inner : undefined;
   return undefined;
@@ -163,7 +207,7 @@ function evaluateOperator(expression: AstNode): ConstantValue | undefined {
   if (!right) return undefined;
   if (expression.lexpr === undefined) {
     if (operator !== '-') return operator === '+' ? right : undefined;
-    if (right.kind === 'interval') return { kind: 'interval', ms: -right.ms };
+    if (right.kind === 'interval') return scaleInterval(right, -1);
     const value = numberOf(right);
     return value === undefined ? undefined : { kind: 'number', value: -value };
   }
@@ -171,28 +215,28 @@ function evaluateOperator(expression: AstNode): ConstantValue | undefined {
   if (!left) return undefined;
   const time = (value: ConstantValue): number | undefined =>
     value.kind === 'time' ? value.ms : value.kind === 'text' ? parseTimestamp(value.value) : undefined;
-  const interval = (value: ConstantValue): number | undefined =>
-    value.kind === 'interval' ? value.ms : value.kind === 'text' ? parseInterval(value.value, undefined) : undefined;
+  const duration = (value: ConstantValue): Interval | undefined =>
+    value.kind === 'interval' ? value : value.kind === 'text' ? parseInterval(value.value, undefined) : undefined;
   if (left.kind === 'time' || right.kind === 'time' || left.kind === 'interval' || right.kind === 'interval') {
     if (operator === '+' || operator === '-') {
       const sign = operator === '+' ? 1 : -1;
       if (left.kind === 'time') {
-        const shift = right.kind === 'number' ? right.value * DAY_MS : interval(right);
+        const shift = right.kind === 'number' ? right.value * DAY_MS : duration(right)?.ms;
         return shift === undefined ? undefined : { kind: 'time', ms: left.ms + sign * shift };
       }
       if (right.kind === 'time' && operator === '+') {
-        const shift = left.kind === 'number' ? left.value * DAY_MS : interval(left);
+        const shift = left.kind === 'number' ? left.value * DAY_MS : duration(left)?.ms;
         return shift === undefined ? undefined : { kind: 'time', ms: right.ms + shift };
       }
-      const [a, b] = [interval(left), interval(right)];
-      if (left.kind === 'interval' && a !== undefined && b !== undefined) return { kind: 'interval', ms: a + sign * b };
+      const [a, b] = [duration(left), duration(right)];
+      if (left.kind === 'interval' && a !== undefined && b !== undefined) return addIntervals(a, b, sign);
       const at = time(left);
-      return at === undefined || b === undefined ? undefined : { kind: 'time', ms: at + sign * b };
+      return at === undefined || b === undefined ? undefined : { kind: 'time', ms: at + sign * b.ms };
     }
     if (operator === '*' || operator === '/') {
-      const [span, factor] = left.kind === 'interval' ? [left.ms, numberOf(right)] : right.kind === 'interval' && operator === '*' ? [right.ms, numberOf(left)] : [undefined, undefined];
-      if (span === undefined || factor === undefined) return undefined;
-      return { kind: 'interval', ms: operator === '*' ? span * factor : span / factor };
+      const [span, factor] = left.kind === 'interval' ? [left, numberOf(right)] : right.kind === 'interval' && operator === '*' ? [right, numberOf(left)] : [undefined, undefined];
+      if (span === undefined || factor === undefined || (operator === '/' && factor === 0)) return undefined;
+      return scaleInterval(span, operator === '*' ? factor : 1 / factor);
     }
     return undefined;
   }
@@ -244,19 +288,19 @@ function parseTimestamp(text: string): number | undefined {
 }
 
 /** `1 month`, `7 days`, `1 year 2 months`, `01:30:00`, `-1 week`; a bare number takes the typmod's unit. */
-function parseInterval(text: string, typmods: unknown): number | undefined {
+function parseInterval(text: string, typmods: unknown): Interval | undefined {
   const trimmed = text.trim().toLowerCase();
   if (/^[+-]?\d+(\.\d+)?$/.test(trimmed)) {
     const mask = constantNumber((typmods as unknown[] | undefined)?.[0]);
     const unit = mask === undefined ? 1_000 : INTERVAL_FIELD_UNITS.find(([bit]) => (mask & bit) !== 0)?.[1];
-    return unit === undefined ? undefined : Number(trimmed) * unit;
+    return unit === undefined ? undefined : component(Number(trimmed), unit);
   }
-  let total = 0;
+  let total = interval(0);
   let rest = trimmed.replace(/^@\s*/, '');
   const clock = /(?:^|\s)([+-]?)(\d+):(\d{2})(?::(\d{2}(?:\.\d+)?))?$/.exec(rest);
   if (clock) {
     const sign = clock[1] === '-' ? -1 : 1;
-    total += sign * (Number(clock[2]) * 3_600_000 + Number(clock[3]) * 60_000 + Number(clock[4] ?? 0) * 1_000);
+    total = interval(sign * (Number(clock[2]) * HOUR_MS + Number(clock[3]) * 60_000 + Number(clock[4] ?? 0) * 1_000));
     rest = rest.slice(0, clock.index).trim();
   }
   const pair = /([+-]?\d+(?:\.\d+)?)\s*([a-z]+)\s*/y;
@@ -266,8 +310,15 @@ function parseInterval(text: string, typmods: unknown): number | undefined {
     const match = pair.exec(rest);
     const unit = match ? UNIT_MS[match[2]!] : undefined;
     if (!match || unit === undefined) return undefined;
-    total += Number(match[1]) * unit;
+    total = addIntervals(total, component(Number(match[1]), unit), 1);
     consumed = pair.lastIndex;
   }
   return consumed === 0 && !clock ? undefined : total;
+}
+
+/** `count` of a unit: months and longer are calendar months, days and weeks calendar days, the rest exact. */
+function component(count: number, unit: number): Interval {
+  if (unit >= MONTH_MS) return calendarInterval((count * unit) / MONTH_MS, MONTH_MS, 28 * DAY_MS, 31 * DAY_MS);
+  if (unit >= DAY_MS) return calendarInterval((count * unit) / DAY_MS, DAY_MS, 23 * HOUR_MS, 25 * HOUR_MS);
+  return interval(count * unit);
 }

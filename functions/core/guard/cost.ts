@@ -67,9 +67,12 @@ export async function checkCost(sql: string, principal: Principal, estimator: Co
     throw planFailure(error, ceilings);
   }
   if (!(estimate.totalCost <= ceilings.maxTotalCost)) {
+    // The planner estimates from statistics over every region's rows: a scoped principal is told
+    // that the ceiling was passed, never the figure, which could reveal other regions' sizes.
+    const estimated = principal.regions ? 'the estimated cost' : `the estimated cost ${formatCost(estimate.totalCost)}`;
     throw new Refusal(
       'cost',
-      `the estimated cost ${formatCost(estimate.totalCost)} exceeds the ceiling ${formatCost(ceilings.maxTotalCost)}; add filters, aggregate earlier or avoid cross joins`,
+      `${estimated} exceeds the ceiling ${formatCost(ceilings.maxTotalCost)}; add filters, aggregate earlier or avoid cross joins`,
     );
   }
   return estimate;

@@ -54,7 +54,7 @@ export const DEFAULT_COMPLEXITY_LIMITS: ComplexityLimits = Object.freeze({
  * lpad, rpad), or how its replacement multiplies matches (replace, regexp_replace), or its widths
  * (format). Everything else in the allow-list returns at most about what it reads.
  */
-type Amplifier = 'count' | 'length' | 'replacement' | 'format';
+type Amplifier = 'count' | 'length' | 'replacement' | 'format' | 'rows';
 const AMPLIFIERS: ReadonlyMap<string, Amplifier> = new Map([
   ['repeat', 'count'],
   ['lpad', 'length'],
@@ -62,7 +62,45 @@ const AMPLIFIERS: ReadonlyMap<string, Amplifier> = new Map([
   ['replace', 'replacement'],
   ['regexp_replace', 'replacement'],
   ['format', 'format'],
+  // Aggregates that concatenate: their result holds every row they read, so what they aggregate
+  // is multiplied by the row count (JSON_ARRAYAGG and JSON_OBJECTAGG are nodes of their own).
+  ['string_agg', 'rows'],
+  ['array_agg', 'rows'],
+  ['json_agg', 'rows'],
+  ['jsonb_agg', 'rows'],
+  ['json_object_agg', 'rows'],
+  ['jsonb_object_agg', 'rows'],
+  ['xmlagg', 'rows'],
 ]);
+
+/**
+ * The size factor the guard assumes for an aggregate that concatenates its input rows: a padded or
+ * repeated value inside one is multiplied by at least this many rows (a dimension's rows are fewer,
+ * the fact table's far more), so `string_agg(repeat(x, 10000), '')` is refused while
+ * `string_agg(lpad(id::text, 6, '0'), ',')` passes.
+ */
+export const CONCATENATED_ROWS = 1_000;
+
+/**
+ * Functions whose argument at the given index is a regular expression (POSIX, or SIMILAR TO's
+ * pattern before the parser turns it into one); the operators ~ ~* !~ !~* take it on the right.
+ */
+const REGEX_ARGUMENTS: ReadonlyMap<string, number> = new Map([
+  ['regexp_replace', 1],
+  ['regexp_match', 1],
+  ['regexp_matches', 1],
+  ['regexp_like', 1],
+  ['regexp_count', 1],
+  ['regexp_instr', 1],
+  ['regexp_substr', 1],
+  ['regexp_split_to_array', 1],
+  ['regexp_split_to_table', 1],
+  ['similar_to_escape', 0],
+]);
+const REGEX_OPERATORS: ReadonlySet<string> = new Set(['~', '~*', '!~', '!~*']);
+
+/** The longest regular expression accepted, in characters. */
+export const MAX_PATTERN_LENGTH = 500;
 
 /** Throws a `complexity` refusal when the statement breaks one of `limits`. */
 export function checkComplexity(statement: AstNode, limits: ComplexityLimits = DEFAULT_COMPLEXITY_LIMITS): void {
@@ -108,7 +146,15 @@ class ComplexityCheck {
         this.#rangeFunction(fields);
         break;
       case 'FuncCall':
+        checkRegexArguments(fields);
         factor = this.#amplification(fields, factor);
+        break;
+      case 'A_Expr':
+        checkRegexOperator(fields);
+        break;
+      case 'JsonArrayAgg':
+      case 'JsonObjectAgg':
+        factor = this.#concatenated(type === 'JsonArrayAgg' ? 'json_arrayagg' : 'json_objectagg', factor);
         break;
     }
     this.#fields(fields, depth, factor);
@@ -180,12 +226,25 @@ class ComplexityCheck {
     }
   }
 
+  /** A concatenating aggregate: what it aggregates may be amplified at most `maxStringLength / CONCATENATED_ROWS` times. */
+  #concatenated(name: string, factor: number): number {
+    const product = factor * CONCATENATED_ROWS;
+    if (product > this.limits.maxStringLength && factor > 1) {
+      throw new Refusal(
+        'complexity',
+        `${name}() concatenates every row it reads, so what it aggregates must stay small; a size-amplifying call around it could make its result ${formatCount(product)} times longer than its input`,
+      );
+    }
+    return product;
+  }
+
   /** The enclosing amplification times this call's own; refuses past `maxStringLength`. */
   #amplification(call: AstNode, factor: number): number {
     const parts = nameParts(call.funcname);
     const name = parts.at(-1)?.toLowerCase() ?? '';
     const kind = AMPLIFIERS.get(name);
     if (!kind) return factor;
+    if (kind === 'rows') return this.#concatenated(name, factor);
     const args = (call.args as unknown[] | undefined) ?? [];
     const max = this.limits.maxStringLength;
     let own = 1;
@@ -229,6 +288,114 @@ class ComplexityCheck {
     }
     return product;
   }
+}
+
+/**
+ * Checks the regular expression of a call that takes one (regexp_*, SIMILAR TO's pattern, and the
+ * two-argument `substring(x from pattern)` when the pattern is a string).
+ */
+function checkRegexArguments(call: AstNode): void {
+  const parts = nameParts(call.funcname);
+  const name = parts.at(-1)?.toLowerCase() ?? '';
+  const args = (call.args as unknown[] | undefined) ?? [];
+  const index = REGEX_ARGUMENTS.get(name);
+  if (index !== undefined) {
+    if (args.length > index) checkPattern(args[index], name === 'similar_to_escape' ? 'SIMILAR TO' : `${name}()`);
+    return;
+  }
+  // substring(x from 'pattern') / substring(x, 'pattern') matches a POSIX expression; substring(x, 2) is a position.
+  if (name === 'substring' && args.length === 2 && constantText(args[1]) !== undefined && constantNumber(args[1]) === undefined) {
+    checkPattern(args[1], 'substring()');
+  }
+}
+
+function checkRegexOperator(expression: AstNode): void {
+  const kind = expression.kind;
+  if (kind !== 'AEXPR_OP' && kind !== 'AEXPR_OP_ANY' && kind !== 'AEXPR_OP_ALL') return;
+  const operator = nameParts(expression.name).at(-1) ?? '';
+  if (REGEX_OPERATORS.has(operator)) checkPattern(expression.rexpr, `the ${operator} operator`);
+}
+
+/**
+ * A regular expression must be a constant string of bounded length without the constructs that
+ * make matching or compiling blow up: back-references (matched by backtracking), quantified groups
+ * that contain a quantifier themselves (`(a+)+`, `(a*)*`), and bounds above 100 (`{1000}`, which
+ * PostgreSQL unrolls). A pattern built at run time cannot be checked, so it is refused.
+ */
+function checkPattern(node: unknown, where: string): void {
+  const array = (node as AstNode | undefined)?.A_ArrayExpr as AstNode | undefined;
+  if (array) {
+    for (const element of (array.elements as unknown[] | undefined) ?? []) checkPattern(element, where);
+    return;
+  }
+  const pattern = constantText(node);
+  if (pattern === undefined) {
+    throw new Refusal('complexity', `the regular expression of ${where} must be a constant string, so that it can be checked before it runs`);
+  }
+  if (pattern.length > MAX_PATTERN_LENGTH) {
+    throw new Refusal('complexity', `the regular expression of ${where} is ${pattern.length} characters long; at most ${MAX_PATTERN_LENGTH} are allowed`);
+  }
+  const problem = regexProblem(pattern);
+  if (problem) throw new Refusal('complexity', `the regular expression of ${where} ${problem}; simplify it`);
+}
+
+/** What makes `pattern` expensive to match, or undefined. Reads ARE/SIMILAR syntax loosely, erring towards refusal. */
+export function regexProblem(pattern: string): string | undefined {
+  // For every open group: whether a quantifier stands inside it.
+  const groups: boolean[] = [];
+  let lastGroupQuantified = false; // the group just closed contained a quantifier
+  let afterGroup = false;
+  for (let index = 0; index < pattern.length; index++) {
+    const char = pattern[index]!;
+    const closedGroup = afterGroup;
+    afterGroup = false;
+    if (char === '\\') {
+      const next = pattern[index + 1] ?? '';
+      if (/[1-9]/.test(next)) return 'uses a back-reference (\\' + next + ')';
+      index++;
+      continue;
+    }
+    if (char === '[') {
+      // A bracket expression: skip to its closing bracket (a ']' first in the list is literal).
+      let end = index + 1;
+      if (pattern[end] === '^') end++;
+      if (pattern[end] === ']') end++;
+      while (end < pattern.length && pattern[end] !== ']') {
+        // [:alpha:], [.x.] and [=x=] inside a bracket expression end at their own ':]', '.]', '=]'.
+        const close = pattern[end] === '[' && /[:.=]/.test(pattern[end + 1] ?? '') ? pattern.indexOf(`${pattern[end + 1]}]`, end + 2) : -1;
+        end = close >= 0 ? close + 2 : end + 1;
+      }
+      index = end;
+      continue;
+    }
+    if (char === '(') {
+      groups.push(false);
+      if (pattern[index + 1] === '?') index++; // (?:…), (?=…), (?i): not a quantifier
+      continue;
+    }
+    if (char === ')') {
+      lastGroupQuantified = groups.pop() ?? false;
+      afterGroup = true;
+      continue;
+    }
+    const quantifier = char === '*' || char === '+' || char === '?' || char === '{';
+    if (!quantifier) continue;
+    if (char === '{') {
+      const bound = /^\{(\d*)(?:,(\d*))?\}/.exec(pattern.slice(index));
+      if (bound) {
+        const largest = Math.max(Number(bound[1] || 0), Number(bound[2] || 0));
+        if (largest > 100) return `repeats a part up to ${largest} times (at most 100)`;
+        index += bound[0].length - 1;
+      }
+    }
+    if (closedGroup && lastGroupQuantified) return 'repeats a group that is itself repeated (nested quantifiers such as (a+)+)';
+    // Lazy and possessive suffixes (`+?`) belong to the quantifier before them.
+    if (pattern[index + 1] === '?' || pattern[index + 1] === '+') index++;
+    if (groups.length > 0) groups[groups.length - 1] = true;
+    // A quantifier after a group makes the enclosing group quantified as well.
+    if (closedGroup && groups.length > 0) groups[groups.length - 1] = true;
+  }
+  return undefined;
 }
 
 /** The function calls of a FROM-clause function (`ROWS FROM (a(), b())` has several). */

@@ -37,20 +37,34 @@ function checkWithin(root: unknown, visible: ReadonlySet<string>, startPath: Ast
         return checkRelation(fields, visible);
       case 'RangeFunction':
         // The call itself is allowed here by name; its arguments and alias go through every check.
-        for (const call of checkRangeFunction(fields)) walk(call.args, visit, [...path]);
-        walk(fields.alias, visit, [...path]);
+        for (const call of checkRangeFunction(fields)) walk(call.args, visitWithTypes, [...path]);
+        walk(fields.alias, visitWithTypes, [...path]);
         return false;
       case 'FuncCall':
         return checkFunction(nameParts(fields.funcname));
-      case 'TypeCast':
-        return checkType(nameParts((fields.typeName as AstNode | undefined)?.names));
+      case 'A_Expr':
+        return checkOperator(nameParts(fields.name));
+      case 'SQLValueFunction':
+        return checkValueFunction(String(fields.op));
+      case 'XmlExpr':
+      case 'XmlSerialize':
+        throw new Refusal('function', 'XML functions are not allowed: they parse documents the server may resolve; read the sales tables as rows or JSON');
+      case 'RangeTableSample':
+        return checkSampleMethod(nameParts(fields.method));
       case 'ColumnRef':
         return checkColumnRef(nameParts(fields.fields));
       default:
         return;
     }
   };
-  walk(root, visit, [...startPath]);
+  // Every type the statement names — a cast, or a RETURNING clause of JSON_VALUE and its kin — is
+  // one a value may be converted to: `json_value(… returning regclass)` looks up the catalog as
+  // surely as `::regclass` does.
+  const visitWithTypes = (type: string, fields: AstNode, path: AstPath): boolean | void => {
+    checkNamedTypes(fields);
+    return visit(type, fields, path);
+  };
+  walk(root, visitWithTypes, [...startPath]);
 }
 
 /**
@@ -117,6 +131,58 @@ function checkFunction(parts: string[]): void {
     throw new Refusal('function', `function ${parts.join('.')} is not allowed: only built-in functions can be called`);
   }
   if (!ALLOWED_FUNCTIONS.has(name)) throw new Refusal('function', `function ${parts.join('.')} is not allowed`);
+}
+
+/**
+ * Operators resolve to functions too: a qualified one must be a built-in (`OPERATOR(pg_catalog.=)`);
+ * `OPERATOR(public.===)` would call whatever someone defined there.
+ */
+function checkOperator(parts: string[]): void {
+  if (parts.length > 1 && (parts.length > 2 || parts[0] !== 'pg_catalog')) {
+    throw new Refusal('function', `operator ${parts.join('.')} is not allowed: only built-in operators can be used`);
+  }
+}
+
+/**
+ * The SQL-standard value functions written without parentheses: the date and time ones are
+ * ordinary values; `current_user`, `session_user`, `current_role`, `user`, `current_catalog` and
+ * `current_schema` describe the server and its sessions, which the query path does not reveal.
+ */
+const DATE_TIME_VALUE_FUNCTIONS = /^SVFOP_(CURRENT_DATE|CURRENT_TIME|CURRENT_TIME_N|CURRENT_TIMESTAMP|CURRENT_TIMESTAMP_N|LOCALTIME|LOCALTIME_N|LOCALTIMESTAMP|LOCALTIMESTAMP_N)$/;
+
+function checkValueFunction(op: string): void {
+  if (!DATE_TIME_VALUE_FUNCTIONS.test(op)) {
+    const name = op.replace(/^SVFOP_/, '').replace(/_N$/, '').toLowerCase();
+    throw new Refusal('function', `${name} is not allowed: it describes the database server, not the sales data`);
+  }
+}
+
+/** TABLESAMPLE methods are functions as well: only the two built-in ones, which read no more than the table. */
+const SAMPLE_METHODS: ReadonlySet<string> = new Set(['system', 'bernoulli']);
+
+function checkSampleMethod(parts: string[]): void {
+  const name = parts.at(-1)?.toLowerCase() ?? '';
+  if ((parts.length > 1 && parts[0] !== 'pg_catalog') || parts.length > 2 || !SAMPLE_METHODS.has(name)) {
+    throw new Refusal('function', `TABLESAMPLE method ${parts.join('.')} is not allowed; use SYSTEM or BERNOULLI`);
+  }
+}
+
+/**
+ * Checks every `typeName` of a node (its own, or one inside a plain sub-object such as a JSON
+ * function's RETURNING clause), without descending into typed child nodes (they are visited themselves).
+ */
+function checkNamedTypes(fields: AstNode): void {
+  for (const key in fields) {
+    const value = fields[key];
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) continue;
+    if (key === 'typeName') {
+      checkType(nameParts((value as AstNode).names));
+      continue;
+    }
+    const keys = Object.keys(value);
+    const typedChild = keys.length === 1 && /^[A-Z]/.test(keys[0]!);
+    if (!typedChild) checkNamedTypes(value as AstNode);
+  }
 }
 
 function checkType(parts: string[]): void {

@@ -90,12 +90,27 @@ export class PostgresSqlGuard implements SqlGuard {
     checkColumnAccess(statement, principal);
     applyRegionScope(statement, principal.regions);
     clampLimit(statement.SelectStmt as AstNode, this.options.maxRows);
-    const rewritten = deparseTree({ version: tree.version, stmts: [{ stmt: statement }] });
+    const rewritten = deparse(tree.version, statement);
     // The SQL that runs must itself be one query: re-parse what we wrote.
     const again = parse(rewritten);
     if (again.stmts.length !== 1 || !again.stmts[0]!.stmt.SelectStmt) {
       throw new Refusal('round_trip', 'the rewritten statement did not re-parse as one query');
     }
     return rewritten;
+  }
+}
+
+/**
+ * Writes the checked tree back as SQL. The deparser does not know every node the parser makes
+ * (`JSON_VALUE(...)`, for one): what it cannot write cannot run, so it is refused with the reason
+ * rather than surfacing as an internal error.
+ */
+function deparse(version: number, statement: AstNode): string {
+  try {
+    return deparseTree({ version, stmts: [{ stmt: statement }] });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const node = /node type:?\s*(\w+)/i.exec(message)?.[1];
+    throw new Refusal('round_trip', `the guard cannot write this statement back as SQL${node ? ` (${node} is not supported)` : ''}; rewrite it with ordinary functions`);
   }
 }
