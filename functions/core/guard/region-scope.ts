@@ -17,21 +17,17 @@
  * inside the database.
  */
 import type { AstNode } from './postgres-parser.ts';
+import { dimensionByName } from '../catalog/catalog.ts';
 import { Refusal } from './refusal.ts';
 import { walk } from './walk.ts';
 
 /**
- * The regions a scope may name, spelled as in the warehouse contract (`warehouse.sql`). A scope
- * naming anything else is a configuration error worth refusing loudly: silently scoping to "no
- * rows" would answer every question with zero. (A test keeps this equal to the warehouse data.)
+ * The regions a scope may name: the region values of the semantic catalog, spelled as in the
+ * warehouse contract. A scope naming anything else is a configuration error worth refusing loudly:
+ * silently scoping to "no rows" would answer every question with zero. (A test keeps the catalog
+ * equal to the warehouse data.)
  */
-export const KNOWN_REGIONS: readonly string[] = [
-  'North America',
-  'Europe',
-  'Asia Pacific',
-  'Latin America',
-  'Middle East & Africa',
-];
+export const KNOWN_REGIONS: readonly string[] = dimensionByName('region').values.map((value) => value.value);
 
 /** The tables whose rows belong to a region, and so are filtered for a scoped principal. */
 export const REGION_SCOPED_TABLES: ReadonlySet<string> = new Set(['sales_transactions', 'customers', 'regions']);
