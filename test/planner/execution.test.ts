@@ -55,6 +55,12 @@ const CASES: [string, Role, string, boolean][] = [
   ['contribution of each product to Software revenue in 2024', 'viewer', `SELECT p.product_name, 100.0 * sum(t.sales) / sum(sum(t.sales)) OVER () FROM ${T} ${P} WHERE p.category = 'Software' AND ${Y(2024)} GROUP BY 1`, false],
   ['How many customers who signed up in 2024 never made a purchase?', 'viewer', `SELECT count(*) FROM sales.customers c WHERE ${Y(2024, 'c.signup_date')} AND c.customer_id NOT IN (SELECT customer_id FROM sales.sales_transactions)`, false],
   ['show the names of customers who bought Managed IT in 2025', 'admin', `SELECT x.customer_name FROM (SELECT DISTINCT c.customer_id, c.customer_name FROM ${T} ${P} JOIN sales.customers c ON c.customer_id = t.customer_id WHERE p.product_name = 'Managed IT' AND ${Y(2025)}) x`, false],
+  // sales of a sign-up cohort (joins customers on the sign-up date), the customer base that never bought, purchase frequency
+  ['units bought in 2025 by customers who registered in 2024', 'viewer', `SELECT sum(t.units) FROM ${T} JOIN sales.customers c ON c.customer_id = t.customer_id WHERE ${Y(2024, 'c.signup_date')} AND ${Y(2025)}`, false],
+  ['how many customers in Europe have never bought anything', 'viewer', `SELECT count(*) FROM sales.customers c JOIN sales.regions r ON r.region_id = c.region_id WHERE r.region_name = 'Europe' AND NOT EXISTS (SELECT 1 FROM sales.sales_transactions x WHERE x.customer_id = c.customer_id)`, false],
+  ['average number of orders per customer by region in 2025', 'viewer', `SELECT r.region_name, count(*) * 1.0 / count(DISTINCT t.customer_id) FROM ${T} ${R} WHERE ${Y(2025)} GROUP BY 1`, false],
+  ['orders from April 2 to May 15, 2025', 'viewer', `SELECT count(*) FROM ${T} WHERE t.sale_date BETWEEN DATE '2025-04-02' AND DATE '2025-05-15'`, false],
+  ['Q3 2025 revenue compared with Q3 2024, in percent', 'viewer', `SELECT (b.v - a.v) * 100.0 / a.v FROM (SELECT sum(sales) v FROM sales.sales_transactions WHERE sale_date BETWEEN DATE '2024-07-01' AND DATE '2024-09-30') a, (SELECT sum(sales) v FROM sales.sales_transactions WHERE sale_date BETWEEN DATE '2025-07-01' AND DATE '2025-09-30') b`, false],
   ['Which region declined the most in units from 2023 to 2024?', 'viewer', `SELECT a.region_name, (b.n - a.n) * 100.0 / a.n AS g FROM (SELECT r.region_name, sum(t.units) n FROM ${T} ${R} WHERE ${Y(2023)} GROUP BY 1) a JOIN (SELECT r.region_name, sum(t.units) n FROM ${T} ${R} WHERE ${Y(2024)} GROUP BY 1) b USING (region_name) ORDER BY g LIMIT 1`, true],
 ];
 

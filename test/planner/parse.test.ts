@@ -165,6 +165,28 @@ const CASES: [string, 'viewer' | 'analyst' | 'admin', Record<string, unknown>][]
   ['products with more than 2000 units in 2025', 'viewer', { range: year(2025), threshold: { metric: 'units', operator: '>', value: 2000 } }],
   ['show the names of customers who bought Managed IT in 2025', 'admin', { metrics: [], dimensions: [customer], filters: [{ dimension: 'product', values: ['Managed IT'] }] }],
   ['year over year revenue growth', 'viewer', { comparison: { mode: 'growth', periods: [year(2024), year(2025)] } }],
+  // "May" before a day is the month; "since the beginning of" a period starts with it
+  ['orders from April 2 to May 15, 2025', 'viewer', { metrics: ['transactions'], range: { start: '2025-04-02', end: '2025-05-16' } }],
+  ['units sold since the beginning of 2025 by quarter', 'viewer', { metrics: ['units'], dimensions: [quarter], range: { start: '2025-01-01', end: '2026-01-01' } }],
+  // "customers" after a value only labels it, even when the question counts another figure
+  ['how many orders did enterprise customers make in 2024', 'viewer', { metrics: ['transactions'], dimensions: [], filters: [{ dimension: 'segment', values: ['Enterprise'] }], range: year(2024) }],
+  // a dimension word after a several-word value labels it ("Middle East & Africa region")
+  ['how many customers are based in the Middle East & Africa region', 'viewer', { dimensions: [], filters: [{ dimension: 'region', values: ['Middle East & Africa'] }], cohort: { kind: 'signups', signup: null } }],
+  // a comparison asked "in percent" is the growth
+  ['Q3 2025 revenue compared with Q3 2024, in percent', 'viewer', { comparison: { mode: 'growth', periods: [{ start: '2024-07-01', end: '2024-10-01' }, { start: '2025-07-01', end: '2025-10-01' }] } }],
+  // purchase frequency is a ratio; "per customer segment" is a breakdown, not "per customer"
+  ['average number of orders per customer in 2025', 'viewer', { metrics: ['transactions_per_customer'], dimensions: [], range: year(2025) }],
+  ['orders per customer segment in 2025', 'viewer', { metrics: ['transactions'], dimensions: [segment], range: year(2025) }],
+  // the customer base without a purchase; sales of a sign-up cohort
+  ['how many customers have never bought anything', 'viewer', { metrics: [], cohort: { kind: 'signup-conversion', signup: null, purchase: null, output: 'count', negated: true } }],
+  ['what percentage of customers did not buy in 2025', 'viewer', { cohort: { kind: 'signup-conversion', signup: null, purchase: year(2025), output: 'percent', negated: true } }],
+  ['units bought in 2025 by customers who registered in 2024', 'viewer', { metrics: ['units'], dimensions: [], range: year(2025), signup: year(2024) }],
+  ['revenue by customer in 2025 for customers who signed up in 2024', 'viewer', { metrics: ['revenue'], dimensions: [customer], range: year(2025), signup: year(2024) }],
+  // "each Software product": a breakdown of the value's members
+  ['revenue of each Software product in 2025', 'viewer', { dimensions: [product], filters: [{ dimension: 'category', values: ['Software'] }] }],
+  ['units by product within the Accessories category in 2025', 'viewer', { dimensions: [product], filters: [{ dimension: 'category', values: ['Accessories'] }] }],
+  // a running total asked "together with" the figure keeps the figure
+  ['cumulative revenue by month in 2024 together with the monthly revenue', 'viewer', { dimensions: [month], window: { kind: 'running-total', includeBase: true } }],
 ];
 
 /** Questions the warehouse cannot answer however they are read: refused with a reason. */

@@ -85,6 +85,7 @@ export function compile(query: SemanticQuery, options: CompileOptions): string {
   const where: string[] = [];
   for (const f of query.filters) { const c = filterCondition(f, 't'); where.push(c.condition); if (c.join) joins.add(c.join); }
   if (query.lineFilter) where.push(`t.${query.lineFilter.column} ${query.lineFilter.operator} ${query.lineFilter.value}`);
+  if (query.signup) { joins.add('c'); where.push(rangeCondition(query.signup, 'c.signup_date')); }
   const valueCondition = (f: ValueFilter): string => { const c = filterCondition(f, 't'); if (c.join) joins.add(c.join); return c.condition; };
 
   if (query.comparison) {

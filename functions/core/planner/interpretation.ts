@@ -17,7 +17,7 @@ export function describeQuery(query: SemanticQuery): string {
     const where = query.filters.length ? `, ${query.filters.map((f) => f.values.join(' or ')).join(', ')}` : '';
     switch (c.kind) {
       case 'signups': return c.signup ? `customer sign-ups${by}, ${inclusive(c.signup)}${where}` : `customers${by}${where}`;
-      case 'signup-conversion': return `${c.output === 'percent' ? 'percentage' : 'number'} of customers who signed up ${inclusive(c.signup)} and ${c.negated ? 'did not buy' : 'bought'} ${c.purchase ? inclusive(c.purchase) : 'at any time'}${where}`;
+      case 'signup-conversion': return `${c.output === 'percent' ? 'percentage' : 'number'} of customers${c.signup ? ` who signed up ${inclusive(c.signup)} and` : ' who'} ${c.negated ? 'did not buy' : 'bought'} ${c.purchase ? inclusive(c.purchase) : 'at any time'}${where}`;
       case 'new-customers': return `new customers (first purchase ever)${by}, ${inclusive(c.period)}${where}`;
       case 'new-customer-share': return `share of ${inclusive(c.period)} buyers whose first purchase ever was in that period${where}`;
       case 'bought-not': return `customers who bought ${inclusive(c.bought)} but not ${inclusive(c.notBought)}${where}`;
@@ -35,6 +35,7 @@ export function describeQuery(query: SemanticQuery): string {
   parts.push(head);
   if (query.dimensions.length) parts.push(`by ${query.dimensions.map(dim).join(' and ')}`);
   if (query.filters.length) parts.push(`for ${query.filters.map((f) => f.values.join(' or ')).join(', ')}`);
+  if (query.signup) parts.push(`customers who signed up ${inclusive(query.signup)}`);
   if (query.range) parts.push(inclusive(query.range));
   else if (!query.comparison) parts.push('whole period');
   if (query.order) parts.push(`${query.order.direction === 'desc' ? 'highest' : 'lowest'} first${query.order.limit ? `, top ${query.order.limit}` : ''}`);

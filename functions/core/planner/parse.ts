@@ -80,7 +80,16 @@ export function parseQuestion(question: string, asOf: string, role: 'viewer' | '
   let recognized = 0;
   for (let i = 0; i < tokens.length; ) {
     if (consumed.has(i)) { i += 1; continue; }
-    const entry = lexicon.find((e) => e.tokens.every((w, k) => tokens[i + k]?.text === w && !consumed.has(i + k)));
+    const matchesAt = (e: LexiconEntry, at: number): boolean => e.tokens.every((w, k) => tokens[at + k]?.text === w && !consumed.has(at + k));
+    // "transactions per customer segment": the ratio "transactions per customer" must not swallow
+    // the head of a longer phrase ("customer segment") that starts after its "per".
+    const swallows = (e: LexiconEntry): boolean => {
+      const per = e.tokens.indexOf('per');
+      if (per < 0 || per === e.tokens.length - 1) return false;
+      const from = i + per + 1; const last = i + e.tokens.length - 1;
+      return lexicon!.some((o) => o.tokens.length > last - from + 1 && matchesAt(o, from));
+    };
+    const entry = lexicon.find((e) => matchesAt(e, i) && !swallows(e));
     if (entry) {
       const last = i + entry.tokens.length - 1;
       items.push({ first: i, last, text: entry.tokens.join(' '), concepts: [...entry.concepts] });
@@ -121,7 +130,9 @@ export function parseQuestion(question: string, asOf: string, role: 'viewer' | '
     const before = items.slice(Math.max(0, k - 3), k);
     const previous = items[k - 1];
     const adjacent = previous && previous.last >= it.first - 2;
-    const countBefore = before.some((b) => isKeyword(b, 'count') || isKeyword(b, 'active'));
+    // "how many customers" counts them; "how many transactions did enterprise customers make" counts the transactions.
+    const countAt = before.map((b) => items.indexOf(b)).filter((j) => isKeyword(items[j]!, 'count') || isKeyword(items[j]!, 'active')).pop();
+    const countBefore = countAt !== undefined && !items.slice(countAt + 1, k).some((b) => b.concepts.some((c) => c.type === 'metric') && !b.concepts.some((c) => c.type === 'dimension'));
     const rankingBefore = adjacent && (isKeyword(previous, 'top') || isKeyword(previous, 'bottom') || isKeyword(previous, 'which') || isKeyword(previous, 'each') || isKeyword(previous, 'by') || isKeyword(previous, 'per') || previous.number !== undefined);
     const otherMetric = items.some((o) => o !== it && o.concepts.some((c) => c.type === 'metric') && !o.concepts.some((c) => c.type === 'dimension'))
       || (comparedNumber && items.some((o) => o !== it && o.concepts.some((c) => c.type === 'metric-hint')));
@@ -139,9 +150,13 @@ export function parseQuestion(question: string, asOf: string, role: 'viewer' | '
     if (!dimension || dimension.ref.kind !== 'dimension') continue;
     const name = dimension.ref.name;
     const k = itemIndex(it);
-    const neighbours = [items[k - 1], items[k + 1]].filter((n): n is Item => !!n && Math.abs(n.first - it.first) <= 2);
+    const neighbours = [items[k - 1], items[k + 1]].filter((n): n is Item => !!n && (n.first > it.last ? n.first - it.last : it.first - n.last) <= 2);
     const labelsValue = neighbours.some((n) => n.concepts.some((c) => c.type === 'value' && (c.dimension === name || (LABELLED_BY[name] ?? []).includes(c.dimension))));
-    const afterEach = items[k - 1] && (isKeyword(items[k - 1]!, 'each') || isKeyword(items[k - 1]!, 'by') || isKeyword(items[k - 1]!, 'per'));
+    const grouping = (n: Item | undefined): boolean => !!n && (isKeyword(n, 'each') || isKeyword(n, 'by') || isKeyword(n, 'per'));
+    // "by product", and also "each Services product": a breakdown of the value's members, not a filler.
+    // ("within the Hardware category" names the value itself: a filter.)
+    const labelling = !!items[k - 1]?.concepts.some((c) => c.type === 'value' && (LABELLED_BY[name] ?? []).includes(c.dimension));
+    const afterEach = grouping(items[k - 1]) || (labelling && grouping(items[k - 2]) && items[k - 2]!.last >= items[k - 1]!.first - 2);
     // "top 5 hardware products": the ranking asks for products, the value only filters them.
     const ranked = items.slice(Math.max(0, k - 3), k).some((b) => isKeyword(b, 'top') || isKeyword(b, 'bottom') || isKeyword(b, 'which') || b.number !== undefined);
     if (labelsValue && !afterEach && !ranked) it.concepts = [{ type: 'filler' }];
@@ -204,8 +219,31 @@ export function parseQuestion(question: string, asOf: string, role: 'viewer' | '
   }
   const wholePeriod = mentions.some((m) => m.unit === 'all');
 
+  // "revenue in 2025 from customers who signed up in 2025": a sales figure of the customers who
+  // signed up in a period, not a count of sign-ups. ("made purchases" is the purchase, not a figure.)
+  let signupFilter: DateRange | undefined;
+  const salesFigure = metrics.some((m) => m !== 'customers' && !metricItems.some((it) => isKeyword(it, 'purchase') && it.concepts.some((c) => c.type === 'metric' && c.name === m)));
+  if (has('signup') && salesFigure) {
+    const signupAt = positionsOf('signup')[0]!;
+    const own = mentions.find((m) => m.range && m.first > signupAt && m.first <= signupAt + 3) ?? mentions.find((m) => m.range && m.last === signupAt - 1);
+    if (own?.range) {
+      signupFilter = own.range;
+      mentions = mentions.filter((m) => m !== own);
+      periods = periods.filter((p) => p !== own.range);
+      metrics = metrics.filter((m) => m !== 'customers');
+      // "customers who signed up…" names the cohort, not a breakdown by customer.
+      const subject = dimensionItems.find((it) => it.first < signupAt && it.first >= signupAt - 4 && it.concepts.some((c) => c.type === 'dimension' && c.ref.kind === 'dimension' && c.ref.name === 'customer'));
+      // "by customers who signed up…" is the agent, not a breakdown: a relative clause follows.
+      const relative = subject && ['who', 'that', 'which', 'whose'].includes(tokens[subject.last + 1]?.text ?? '');
+      const grouped = subject && !relative && items[itemIndex(subject) - 1] && ['each', 'by', 'per'].some((w) => isKeyword(items[itemIndex(subject) - 1]!, w as Keyword));
+      const groupedElsewhere = dimensionItems.some((it) => it !== subject && it.concepts.some((c) => c.type === 'dimension' && c.ref.kind === 'dimension' && c.ref.name === 'customer')
+        && ['each', 'by', 'per'].some((w) => !!items[itemIndex(it) - 1] && isKeyword(items[itemIndex(it) - 1]!, w as Keyword)));
+      if (subject && !grouped && !groupedElsewhere) dimensions = dimensions.filter((d) => !(d.kind === 'dimension' && d.name === 'customer'));
+    }
+  }
+
   // Customer cohorts.
-  if (cohortWords) {
+  if (cohortWords && !signupFilter) {
     const cohort = parseCohort(items, mentions, has, positionsOf);
     if (cohort) {
       const filters: ValueFilter[] = [...filterMap.entries()].map(([dimension, f]) => ({ dimension, values: f.values }));
@@ -220,6 +258,17 @@ export function parseQuestion(question: string, asOf: string, role: 'viewer' | '
   const onCustomers = (name: string) => name === 'region' || name === 'segment' || name === 'customer';
   const customerBase = metrics.length === 1 && metrics[0] === 'customers' && !has('purchase') && !has('active') && mentions.length === 0 && !cohortWords
     && [...filterMap.keys()].every(onCustomers) && dimensions.every((d) => d.kind === 'dimension' && onCustomers(d.name));
+  // "How many customers have never bought?", "what % of customers did not buy in 2025": the
+  // customer base (the customers table) without a purchase, ever or in the period named.
+  const datedPeriods = mentions.filter((m) => m.range);
+  const neverBought = metrics.length === 1 && metrics[0] === 'customers' && has('negation') && has('purchase') && !cohortWords && datedPeriods.length <= 1
+    && (has('count') || has('share') || has('percent')) && [...filterMap.keys()].every(onCustomers) && dimensions.every((d) => d.kind === 'dimension' && onCustomers(d.name));
+  if (neverBought) {
+    const filters: ValueFilter[] = [...filterMap.entries()].map(([dimension, f]) => ({ dimension, values: f.values }));
+    const dims = dimensions.filter((d) => !(d.kind === 'dimension' && d.name === 'customer'));
+    const cohort: CohortQuery = { kind: 'signup-conversion', signup: null, purchase: datedPeriods[0]?.range ?? null, output: has('share') || has('percent') ? 'percent' : 'count', negated: true };
+    return finish({ metrics: [], dimensions: dims, filters, range: null, cohort }, recognized, unknown, penalty, customerNames);
+  }
   if (customerBase) {
     const filters: ValueFilter[] = [...filterMap.entries()].map(([dimension, f]) => ({ dimension, values: f.values }));
     const dims = dimensions.filter((d) => !(d.kind === 'dimension' && d.name === 'customer'));
@@ -296,7 +345,9 @@ export function parseQuestion(question: string, asOf: string, role: 'viewer' | '
   const timeDims = dimensions.filter((d) => d.kind === 'time');
   if (periods.length >= 2) {
     const sorted = [...periods].sort((a, b) => (a.start < b.start ? -1 : 1));
-    const mode = has('points') ? 'change' : has('growth') || (has('change') && has('percent')) ? 'growth' : has('change') ? 'change' : 'side-by-side';
+    // "compare Q4 with the same quarter last year, in percent": the growth, not the two figures.
+    const inPercent = items.some((it) => isKeyword(it, 'percent') && it.text !== 'percent');
+    const mode = has('points') ? 'change' : has('growth') || (has('change') && has('percent')) || (has('compare') && inPercent && !isShare) ? 'growth' : has('change') ? 'change' : 'side-by-side';
     comparison = { periods: sorted, mode };
   } else if (lagKeyword && (timeDims.length > 0 || (periods.length === 1 && lagKeyword !== 'year' && (mentions[0]!.unit !== lagKeyword || spansSeveral(periods[0]!, lagKeyword))))) {
     if (timeDims.length === 0) dimensions.push({ kind: 'time', grain: lagKeyword as 'month' | 'quarter' | 'week' });
@@ -381,7 +432,9 @@ export function parseQuestion(question: string, asOf: string, role: 'viewer' | '
   if (has('running')) {
     const runningItem = items.find((it) => isKeyword(it, 'running'))!;
     const prev = items[itemIndex(runningItem) - 1];
-    const includeBase = (!!prev && isKeyword(prev, 'and')) || /\b(and|with|plus|alongside|as well as) (the |a |its )?(running|cumulative)/.test(lowered) || /\b(running|cumulative) total\b.*\band\b/.test(lowered) && metricItems.length > 1;
+    const includeBase = (!!prev && isKeyword(prev, 'and')) || /\b(and|with|plus|alongside|as well as) (the |a |its )?(running|cumulative)/.test(lowered)
+      // "running total of orders by quarter, alongside the quarterly count": the figure itself too.
+      || /\b(running|cumulative)\b.*\b(alongside|with|plus|as well as|next to|together with|besides) (the |its |a |their |each )?(\w+ )?(count|value|figure|number|amount|total|revenue|sales|units|transactions|orders|profit|cost|margin)s?\b/.test(lowered) || /\b(running|cumulative) total\b.*\band\b/.test(lowered) && metricItems.length > 1;
     if (!dimensions.some((d) => d.kind === 'time')) dimensions.push({ kind: 'time', grain: 'month' });
     window = { kind: 'running-total', includeBase };
   } else if (has('rank')) {
@@ -408,6 +461,7 @@ export function parseQuestion(question: string, asOf: string, role: 'viewer' | '
     dimensions,
     filters,
     range,
+    ...(signupFilter ? { signup: signupFilter } : {}),
     ...(comparison ? { comparison } : {}),
     ...(order ? { order } : {}),
     ...(perGroup ? { perGroup } : {}),

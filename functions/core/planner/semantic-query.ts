@@ -22,8 +22,8 @@ export type Direction = 'asc' | 'desc';
 export type CohortQuery =
   /** Accounts created in a period (sign-ups), optionally broken down. */
   | { readonly kind: 'signups'; readonly signup: DateRange | null }
-  /** Of the customers who signed up in one period, how many (or what %) bought (or, negated, did not buy) in another, or ever (null). */
-  | { readonly kind: 'signup-conversion'; readonly signup: DateRange; readonly purchase: DateRange | null; readonly output: 'count' | 'percent'; readonly negated?: boolean }
+  /** Of the customers who signed up in one period (null: all customers), how many (or what %) bought (or, negated, did not buy) in another, or ever (null). */
+  | { readonly kind: 'signup-conversion'; readonly signup: DateRange | null; readonly purchase: DateRange | null; readonly output: 'count' | 'percent'; readonly negated?: boolean }
   /** Customers whose first purchase ever falls in the period. */
   | { readonly kind: 'new-customers'; readonly period: DateRange }
   /** Of the customers who bought in the period, the % whose first purchase ever was in it. */
@@ -41,6 +41,8 @@ export interface SemanticQuery {
   readonly filters: readonly ValueFilter[];
   /** Date filter on the sale (or sign-up) date; null: the whole period. */
   readonly range: DateRange | null;
+  /** Keep only the sales of customers who signed up in this period ("revenue from customers who signed up in 2025"). */
+  readonly signup?: DateRange;
   /** Several periods side by side, or the growth/change between two (older first). */
   readonly comparison?: { readonly periods: readonly DateRange[]; readonly mode: 'side-by-side' | 'growth' | 'change' };
   /** Order by the (first) metric, optionally keep the first N. */

@@ -84,6 +84,7 @@ const monthOf = (t: Token | undefined): number => {
   const short = MONTH_ABBREVIATIONS.indexOf(t.text.replace(/\.$/, ''));
   return short >= 0 && t.text !== 'may' ? short + 1 : t.text === 'sept' ? 9 : short >= 0 ? short + 1 : 0;
 };
+const isDayNumber = (t: Token | undefined): boolean => !!t && t.kind === 'number' && !t.amount && Number.isInteger(t.value) && t.value! >= 1 && t.value! <= 31;
 const quantity = (t: Token | undefined): number | undefined => (t ? (t.kind === 'number' ? t.value : NUMBER_WORDS[t.text]) : undefined);
 
 /**
@@ -245,7 +246,12 @@ function matchAt(tokens: readonly Token[], i: number, ctx: Context): TimeMention
 
   // "since X": from X to the as-of date.
   if (t.text === 'since') {
-    const inner = matchAt(tokens, i + 1, ctx);
+    // "since the start of 2024", "since the beginning of Q3": from the start of the period named.
+    let from = i + 1;
+    if (tokens[from]?.text === 'the') from += 1;
+    if (['start', 'beginning', 'begin'].includes(tokens[from]?.text ?? '') && tokens[from + 1]?.text === 'of') from += 2;
+    else from = i + 1;
+    const inner = matchAt(tokens, from, ctx);
     if (inner?.range) return mention({ start: inner.range.start, end: ctx.next, label: `since ${inner.range.label}` }, i, inner.last, 'span', tokens);
   }
 
@@ -274,7 +280,10 @@ function matchAt(tokens: readonly Token[], i: number, ctx: Context): TimeMention
 
   // Months: "October 2025", "Oct 5, 2025", "5 October 2025", "October".
   const month = monthOf(t);
-  if (month && !(t.text === 'may' && !isYear(tokens[i + 1]) && !(tokens[i - 1]?.text === 'in' || tokens[i - 1]?.text === 'of' || tokens[i - 1]?.text === 'between' || tokens[i - 1]?.text === 'from'))) {
+  // "may" is a month only where a date would stand: before a year or a day ("May 31"), or after "in", "of", "between", "from", "to"…
+  const mayIsMonth = isYear(tokens[i + 1]) || isDayNumber(tokens[i + 1]) || ['in', 'of', 'between', 'from', 'since', 'until', 'till', 'through', 'thru', 'to'].includes(tokens[i - 1]?.text ?? '')
+    || (['and', 'or', 'vs', 'versus'].includes(tokens[i - 1]?.text ?? '') && monthOf(tokens[i - 2]) > 0);
+  if (month && (t.text !== 'may' || mayIsMonth)) {
     const dayToken = tokens[i + 1];
     if (dayToken?.kind === 'number' && dayToken.value! >= 1 && dayToken.value! <= 31 && !isYear(dayToken)) {
       const implied = impliedYear(tokens, i + 2, ctx, month);
