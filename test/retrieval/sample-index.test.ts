@@ -47,10 +47,11 @@ describe('Function: ensureSampleIndex', () => {
     await ensureSampleIndex(index);
     await index.ingest(docs);
 
-    const [first, second] = await index.search('how is revenue defined', 2);
+    const hits = await index.search('how is revenue defined', 10);
+    const sample = hits.find((hit) => hit.doc === 'metric-definitions.md');
 
-    expect(first?.doc).toBe('ours/metric-definitions.md');
-    expect(second?.doc).toBe('metric-definitions.md');
-    expect(second!.score).toBeLessThan(first!.score);
+    expect(hits[0]?.doc).toBe('ours/metric-definitions.md');
+    expect(sample).toBeDefined(); // still there to fill in, below the user's own copy
+    expect(sample!.score).toBeLessThan(hits[0]!.score);
   });
 });

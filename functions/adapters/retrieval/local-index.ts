@@ -36,7 +36,7 @@ import {
  * Version of chunking + analysis. Part of every source's hash (a new chunker re-chunks unchanged
  * files on the next ingest) and checked on load (a new analyzer rebuilds the search structure).
  */
-const ANALYZER_VERSION = 1;
+const ANALYZER_VERSION = 2;
 
 /** File names `ingest` indexes; anything else in the folder is ignored. */
 const INGESTIBLE = /\.(md|markdown|txt)$/i;
@@ -285,7 +285,7 @@ export class LocalIndex {
   async search(query: string, k: number): Promise<LocalSearchHit[]> {
     const state = await this.load();
     if (state.chunks.size === 0 || k <= 0) return [];
-    const expanded = this.expander.expand(query, state.vocabulary);
+    const expanded = this.expander.expand(query, state.vocabulary, state.chunks.size);
     if (expanded.weighted.length === 0) return [];
     const weights = new Map(expanded.weighted.map((entry) => [entry.term, entry.weight]));
     const first = state.search.search([...weights.keys()].join(' '), {
@@ -299,14 +299,24 @@ export class LocalIndex {
     });
 
     const multipliers = versionMultipliers(state.versions, query);
+    const shadowed = shadowedSources(state.sources);
     const queryWeight = expanded.weighted.reduce((sum, entry) => sum + entry.weight, 0);
+    // MiniSearch multiplies a passage's score by the number of query terms it matched, counting a
+    // synonym or a typo fix weighted 0.05 as fully as a word of the question: a passage that
+    // happens to hold five loose synonyms (or two common words) would beat one that holds the
+    // question's rare word. The count is replaced by the matched terms' weights times their idf.
     const total = state.chunks.size;
     const idf = (term: string): number => Math.log(1 + total / (state.vocabulary.get(term) ?? 1));
-    const candidates = first.slice(0, Math.max(CANDIDATES, k * 4)).flatMap((result) => {
+    const matchedWeight = (terms: readonly string[]): number => terms.reduce((sum, term) => sum + (weights.get(term) ?? 0) * idf(term), 0);
+    const firstPass = first
+      .map((result) => ({ result, score: (result.score / Math.max(1, result.queryTerms.length)) * matchedWeight(result.queryTerms) }))
+      .sort((a, b) => b.score - a.score);
+    const candidates = firstPass.slice(0, Math.max(CANDIDATES, k * 4)).flatMap(({ result, score }) => {
       const chunk = state.chunks.get(String(result.id));
       const source = chunk && state.sources.get(chunk.source);
       if (!chunk || !source) return [];
-      return [{ id: chunk.id, score: result.score, text: chunk.text, multiplier: source.weight * (multipliers.get(source.key) ?? 1), chunk }];
+      const shadow = shadowed.has(source.key) ? SHADOWED : 1;
+      return [{ id: chunk.id, score, text: chunk.text, multiplier: source.weight * shadow * (multipliers.get(source.key) ?? 1), chunk }];
     });
     return rerank(candidates, expanded, idf)
       .slice(0, k)
@@ -427,6 +437,30 @@ export class LocalIndex {
     state.sources.delete(key);
     state.versions.delete(key);
   }
+}
+
+/**
+ * The same document shipped in two folders — the project's sample `metric-definitions.md` and the
+ * user's own — is two editions of one text, and the one from the folder of higher weight (the
+ * user's) is the one to answer from. The other keeps this share of its score, so it still shows
+ * when nothing else matches.
+ */
+const SHADOWED = 0.35;
+
+/** Keys of file sources whose file name a folder of higher weight also holds. */
+function shadowedSources(sources: ReadonlyMap<string, StoredSource>): Set<string> {
+  const nameOf = (doc: string): string => (doc.split('/').pop() ?? doc).toLowerCase();
+  const best = new Map<string, number>();
+  for (const source of sources.values()) {
+    if (source.kind !== 'file') continue;
+    const name = nameOf(source.doc);
+    best.set(name, Math.max(best.get(name) ?? 0, source.weight));
+  }
+  const out = new Set<string>();
+  for (const source of sources.values()) {
+    if (source.kind === 'file' && source.weight < (best.get(nameOf(source.doc)) ?? 0)) out.add(source.key);
+  }
+  return out;
 }
 
 function searchOptions(): MiniSearchOptions<IndexedChunk> {

@@ -12,9 +12,11 @@ export const SAMPLE_ROOT = 'bi-agent:samples';
 
 /**
  * Scores of sample passages are multiplied by this: a user's own documents on the same subject
- * (their metric definitions, say) rank first, the samples fill in what they do not cover.
+ * (their metric definitions, say) rank first, the samples fill in what they do not cover. The
+ * samples are short and dense, which BM25 favours, so the factor has to be well below 1 for that
+ * to hold; a sample with the same name as a user's document is damped further (see LocalIndex).
  */
-export const SAMPLE_WEIGHT = 0.85;
+export const SAMPLE_WEIGHT = 0.6;
 
 /** Where the sample documents are, in the source tree and next to the bundle alike. */
 export function sampleKnowledgeDir(): string {

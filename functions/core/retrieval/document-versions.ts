@@ -42,17 +42,20 @@ export function versionOf(doc: string, preamble: string): DocumentVersion {
 export interface VersionPreferenceOptions {
   readonly olderEdition: number;
   readonly superseded: number;
+  /** The current edition's factor when the question asks for an earlier one ("the old policy"). */
+  readonly currentWhenHistory: number;
 }
 
-const DEFAULT_PREFERENCE: VersionPreferenceOptions = { olderEdition: 0.7, superseded: 0.8 };
+const DEFAULT_PREFERENCE: VersionPreferenceOptions = { olderEdition: 0.7, superseded: 0.8, currentWhenHistory: 0.85 };
 
 const ASKS_FOR_HISTORY = /\b(?:old|older|previous|former|earlier|superseded|legacy|historic(?:al)?|used to|was it|retired)\b/i;
 
 /**
  * Score multipliers that prefer the current edition of a document family. With no year in the
  * query, the newest edition keeps its score and older ones are damped; an undated edition counts
- * as current unless it says it is superseded. A query naming a year prefers the edition of that
- * year when one exists, and otherwise leaves all editions alone. `versions` is keyed by source (any
+ * as current unless it says it is superseded. A query that asks for an earlier edition ("the old
+ * schedule", "the previous policy") damps the newest one a little instead. A query naming a year
+ * prefers the edition of that year when one exists, and otherwise leaves all editions alone. `versions` is keyed by source (any
  * stable id of a document); the result holds only the keys whose score changes.
  */
 export function versionMultipliers(
@@ -80,14 +83,17 @@ export function versionMultipliers(
       });
       if (named.length > 0) {
         if (!named.includes(doc)) factor = Math.min(factor, options.olderEdition);
-      } else if (queryYears.size === 0 && !history) {
+      } else if (queryYears.size === 0) {
         const rank = (member: string): number => {
           const other = versions.get(member)!;
           if (other.superseded) return (other.year ?? 0) - 10_000;
           return other.year ?? Number.MAX_SAFE_INTEGER;
         };
         const newest = Math.max(...members.map(rank));
-        if (rank(doc) < newest) factor = Math.min(factor, options.olderEdition);
+        // "the old schedule", "the previous policy": an earlier edition is asked for, so the
+        // current one steps back a little; without such words the older ones do.
+        if (!history && rank(doc) < newest) factor = Math.min(factor, options.olderEdition);
+        else if (history && rank(doc) === newest) factor = Math.min(factor, options.currentWhenHistory);
       }
     }
     if (factor !== 1) out.set(doc, factor);

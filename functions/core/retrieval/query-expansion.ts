@@ -126,9 +126,14 @@ export class QueryExpander {
 
   /**
    * Expands a question. `vocabulary` (index term → number of passages holding it) lets a word the
-   * index has never seen ("retrun") be replaced by its nearest known spelling ("return").
+   * index has never seen ("retrun") be replaced by its nearest known spelling ("return"). With
+   * `passages` (how many passages the index holds) as well, a synonym group counts in proportion
+   * to how rare its trigger is in the index: a question that says "clients" where the documents
+   * say "customer" gains "customer" at full weight, while a question that already says
+   * "customer", a word half the passages hold, gains almost nothing from "client", "buyer" or
+   * "shopper" — expansion bridges a vocabulary gap; where there is none it only adds noise.
    */
-  expand(query: string, vocabulary?: ReadonlyMap<string, number>): ExpandedQuery {
+  expand(query: string, vocabulary?: ReadonlyMap<string, number>, passages?: number): ExpandedQuery {
     const terms = analyze(query);
     const weights = new Map<string, WeightedTerm>();
     const add = (term: string, weight: number, origin: WeightedTerm['origin']): void => {
@@ -154,14 +159,18 @@ export class QueryExpander {
 
     // Groups triggered by the same words of the question share one budget: "customers" may
     // open several catalog entries, and together they still add no more than `groupBudget`.
-    const pools = new Map<string, { terms: Set<string>; phrases: string[][] }>();
+    const pools = new Map<string, { terms: Set<string>; phrases: string[][]; share: number }>();
     for (const group of this.groups) {
       const trigger = group.find((expression) => containsSequence(corrected, expression));
       if (!trigger) continue;
       const key = trigger.join(' ');
-      const pool = pools.get(key) ?? { terms: new Set<string>(), phrases: [] };
+      const pool = pools.get(key) ?? { terms: new Set<string>(), phrases: [], share: triggerShare(trigger, vocabulary, passages) };
       pools.set(key, pool);
-      for (const expression of group) {
+      // A group is a head term (the map's key: what documents call the thing) and its variants. A
+      // variant in the question brings in the head term only — "turnover" searches for
+      // "revenue", not also for "bookings" and "top line"; the head term brings in the variants.
+      const targets = trigger === group[0] ? group : [group[0]!];
+      for (const expression of targets) {
         if (containsSequence(corrected, expression)) continue;
         for (const term of expression) if (!counts.has(term)) pool.terms.add(term);
         if (expression.length > 1 && expression.some((term) => !counts.has(term))) pool.phrases.push([...expression]);
@@ -169,13 +178,34 @@ export class QueryExpander {
     }
     const phrases: WeightedPhrase[] = [];
     for (const pool of pools.values()) {
-      if (pool.terms.size === 0) continue;
-      const weight = Math.min(this.weights.synonym, this.weights.groupBudget / pool.terms.size);
+      if (pool.terms.size === 0 || pool.share <= 0) continue;
+      const weight = pool.share * Math.min(this.weights.synonym, this.weights.groupBudget / pool.terms.size);
       for (const term of pool.terms) add(term, weight, 'synonym');
       for (const terms of pool.phrases) phrases.push({ terms, weight: weight / this.weights.synonym });
     }
     return { terms: corrected, weighted: [...weights.values()], phrases };
   }
+}
+
+/**
+ * Inverse document frequency (natural log of passages over passages holding the term) at or below
+ * which a trigger is a common word of the index and expands nothing, and at or above which it
+ * expands at full weight; in between the share grows linearly. With 200 passages: a trigger in 10
+ * or fewer passages expands fully, one in 60 or more does not expand.
+ */
+const COMMON_IDF = 1.2;
+const RARE_IDF = 3;
+
+/**
+ * The share (0..1) of a synonym group's weight that a trigger earns, by the rarity of its rarest
+ * term in the index. Without index statistics, or for a word the index lacks, the share is 1.
+ */
+function triggerShare(trigger: readonly string[], vocabulary: ReadonlyMap<string, number> | undefined, passages: number | undefined): number {
+  if (!vocabulary || !passages || passages <= 0) return 1;
+  const frequency = Math.min(...trigger.map((term) => vocabulary.get(term) ?? 0));
+  if (frequency <= 0) return 1;
+  const idf = Math.log(passages / frequency);
+  return Math.max(0, Math.min(1, (idf - COMMON_IDF) / (RARE_IDF - COMMON_IDF)));
 }
 
 /** Whether `sequence` occurs in `terms` as consecutive terms. */

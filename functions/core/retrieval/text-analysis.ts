@@ -21,6 +21,12 @@ export const STOP_WORDS: ReadonlySet<string> = new Set([
   'was', 'we', 'were', 'what', 'when', 'where', 'which', 'while', 'who', 'whom', 'whose', 'why',
   'will', 'with', 'would', 'you', 'your', 'yours', 'please', 'tell', 'show', 'give', 'get', 'got',
   'ok', 'okay', 'yes',
+  // Conversational filler: "what happens to…", "does it make sense…", "do the
+  // figures line up…", "is there no…". Documents state rules, they do not use these words to say
+  // what they are about, and a question's negation is better matched by the rule's own words.
+  'no', 'not', 'nor', 'up', 'happen', 'happens', 'happened', 'happening', 'anything',
+  'something', 'thing', 'things', 'way', 'really', 'actually', 'exactly', 'make', 'sense', 'know',
+  'want', 'wanted', 'like', 'let', 'hi', 'hello', 'thanks', 'thank', 'ever', 'kind',
 ]);
 
 const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?|(?<=\bselect\s+|\.)\*/giu;
