@@ -187,6 +187,25 @@ const CASES: [string, 'viewer' | 'analyst' | 'admin', Record<string, unknown>][]
   ['units by product within the Accessories category in 2025', 'viewer', { dimensions: [product], filters: [{ dimension: 'category', values: ['Accessories'] }] }],
   // a running total asked "together with" the figure keeps the figure
   ['cumulative revenue by month in 2024 together with the monthly revenue', 'viewer', { dimensions: [month], window: { kind: 'running-total', includeBase: true } }],
+  // a year before a parenthesis does not belong to the quarter inside it
+  ['QoQ change in units for each quarter of 2024 (Q1 against Q4 2023)', 'viewer', { dimensions: [quarter], range: year(2024), window: { kind: 'period-change', mode: 'change' } }],
+  // shares within each group, not of the grand total; the group with the largest share
+  ["what percent of each segment's 2025 units came from each category", 'viewer', { share: { kind: 'of-total', partitionBy: [segment] } }],
+  ['category share of revenue within each region in 2023', 'viewer', { share: { kind: 'of-total', partitionBy: [region] } }],
+  ['what share of 2023 units came from each category and region', 'viewer', { share: { kind: 'of-total' } }],
+  ['which category had the biggest share of revenue in each segment in 2025', 'viewer', { perGroup: { partitionBy: [segment], limit: 1 }, share: { kind: 'of-total', partitionBy: [segment] } }],
+  ['which region had the largest share of 2023 units', 'viewer', { dimensions: [region], share: { kind: 'of-total' }, order: { direction: 'desc', limit: 1 } }],
+  // the ratio of two periods
+  ['ratio of H2 2024 units to H1 2024 units', 'viewer', { metrics: ['units'], comparison: { mode: 'ratio', periods: [{ start: '2024-07-01', end: '2025-01-01' }, { start: '2024-01-01', end: '2024-07-01' }] } }],
+  // retention and churn of the buyers of a period, in percent
+  ['what % of customers who purchased in 2023 purchased again in 2024', 'viewer', { cohort: { kind: 'bought-both', first: year(2023), second: year(2024), output: 'percent' } }],
+  ['what percentage of customers who bought in 2023 did not buy in 2024', 'viewer', { cohort: { kind: 'bought-not', bought: year(2023), notBought: year(2024), output: 'percent' } }],
+  // buyers of one value who also (or never) bought another
+  ['how many customers bought Accessories but never Software in 2024', 'viewer', { cohort: { kind: 'bought-values', range: year(2024), bought: { dimension: 'category', values: ['Accessories'] }, other: { dimension: 'category', values: ['Software'] }, negated: true } }],
+  ['what percentage of the customers who bought Tablet S10 also bought Wireless Mouse', 'viewer', { cohort: { kind: 'bought-values', range: null, bought: { dimension: 'product', values: ['Tablet S10'] }, other: { dimension: 'product', values: ['Wireless Mouse'] }, negated: false, output: 'percent' } }],
+  // each bucket of the later period against the same bucket a year earlier; periods side by side by month
+  ['units change for each quarter of 2025 compared with the same quarter of 2024', 'viewer', { dimensions: [quarter], range: year(2025), window: { kind: 'period-change', mode: 'change', lag: 'year' } }],
+  ['monthly orders in 2023 and 2024 side by side', 'viewer', { dimensions: [month], comparison: { mode: 'side-by-side' } }],
 ];
 
 /** Questions the warehouse cannot answer however they are read: refused with a reason. */

@@ -80,7 +80,14 @@ export function compile(query: SemanticQuery, options: CompileOptions): string {
     return `SELECT count(*) AS ${alias} FROM (${compile(listing, options)}) y`;
   }
   const joins = new Set<string>();
-  const dims = query.dimensions.map((d) => dimensionColumn(d, 't', options));
+  // Periods side by side by month (week, quarter): the bucket's place in its period (month 1..12), so
+  // that each row holds the same month of every period.
+  const withinPeriod = (d: DimensionRef): Column | undefined => {
+    if (d.kind !== 'time' || !query.comparison || !['week', 'month', 'quarter'].includes(d.grain)) return undefined;
+    const expression = `extract(${d.grain} FROM t.sale_date)::int`;
+    return { expression, alias: d.grain, groupBy: [expression] };
+  };
+  const dims = query.dimensions.map((d) => withinPeriod(d) ?? dimensionColumn(d, 't', options));
   for (const d of dims) if (d.join) joins.add(d.join);
   const where: string[] = [];
   for (const f of query.filters) { const c = filterCondition(f, 't'); where.push(c.condition); if (c.join) joins.add(c.join); }
@@ -104,6 +111,9 @@ export function compile(query: SemanticQuery, options: CompileOptions): string {
       const col = metricByName(m).column;
       if (query.comparison.mode === 'side-by-side') {
         for (const p of query.comparison.periods) figures.push({ expression: base(m, rangeCondition(p)), alias: `${col}_${slug(p.label)}` });
+      } else if (query.comparison.mode === 'ratio') {
+        const [num, den] = query.comparison.periods as [DateRange, DateRange];
+        figures.push({ expression: `(${base(m, rangeCondition(num))})::numeric / (${base(m, rangeCondition(den))})`, alias: `${col}_ratio_${slug(num.label)}_to_${slug(den.label)}` });
       } else if (query.comparison.mode === 'growth') {
         figures.push({ expression: `(${base(m, rangeCondition(newer))} - (${base(m, rangeCondition(older))})) * 100.0 / (${base(m, rangeCondition(older))})`, alias: `${col}_growth_pct` });
       } else {
@@ -117,7 +127,8 @@ export function compile(query: SemanticQuery, options: CompileOptions): string {
     const num = valueCondition(query.share.numerator);
     figures.push({ expression: `(${base(primary, num)}) * 100.0 / (${base(primary)})`, alias: `${slug(query.share.numerator.values.join('_'))}_share_pct` });
   } else if (query.share?.kind === 'of-total') {
-    figures.push({ expression: `(${base(primary)}) * 100.0 / sum(${base(primary)}) OVER ()`, alias: 'share_pct' });
+    const within = (query.share.partitionBy ?? []).map((p) => dimensionColumn(p, 't', options).expression);
+    figures.push({ expression: `(${base(primary)}) * 100.0 / sum(${base(primary)}) OVER (${within.length ? `PARTITION BY ${within.join(', ')}` : ''})`, alias: 'share_pct' });
   } else {
     for (const m of query.metrics) figures.push({ expression: base(m), alias: metricByName(m).column });
   }
@@ -177,7 +188,9 @@ export function compile(query: SemanticQuery, options: CompileOptions): string {
 
   if (query.perGroup) {
     const partitionExprs = query.perGroup.partitionBy.map((p) => dimensionColumn(p, 't', options).expression);
-    const inner = `SELECT ${[...select, ...figures.map((f) => `${f.expression} AS ${f.alias}`), `row_number() OVER (PARTITION BY ${partitionExprs.join(', ')} ORDER BY ${figures[0]!.expression} ${query.perGroup.direction.toUpperCase()}) AS rn`].join(', ')} FROM ${from}${whereSql}${groupSql}${having}`;
+    // A share is its metric over the group's total: ranking by the metric ranks the shares (and a window may not nest).
+    const rankBy = query.share?.kind === 'of-total' ? base(primary) : figures[0]!.expression;
+    const inner = `SELECT ${[...select, ...figures.map((f) => `${f.expression} AS ${f.alias}`), `row_number() OVER (PARTITION BY ${partitionExprs.join(', ')} ORDER BY ${rankBy} ${query.perGroup.direction.toUpperCase()}) AS rn`].join(', ')} FROM ${from}${whereSql}${groupSql}${having}`;
     return `SELECT ${[...dims.map((d) => d.alias), ...figures.map((f) => f.alias)].join(', ')} FROM (${inner}) x WHERE rn <= ${query.perGroup.limit}`;
   }
 
@@ -237,8 +250,22 @@ function compileCohort(query: SemanticQuery, options: CompileOptions): string {
     const inner = `SELECT t.customer_id, min(t.sale_date) AS first_purchase FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} GROUP BY t.customer_id HAVING bool_or(${rangeCondition(cohort.period)})`;
     return `SELECT count(*) FILTER (WHERE ${rangeCondition(cohort.period, 'f.first_purchase')}) * 100.0 / count(*) AS new_customer_pct FROM (${inner}) f`;
   }
-  const [a, b, negate] = cohort.kind === 'bought-not' ? [cohort.bought, cohort.notBought, true] : [cohort.first, cohort.second, false];
-  const span = periodsCondition([a, b]);
-  const inner = `SELECT t.customer_id FROM ${from} WHERE ${and(...where, span)} GROUP BY t.customer_id HAVING bool_or(${rangeCondition(a)}) AND ${negate ? 'NOT ' : ''}bool_or(${rangeCondition(b)})`;
+  // Buyers of a (a period, or a value within one period) who also (or never) bought b.
+  let a: string; let b: string; let negate: boolean; let span: string | undefined; let joinsFrom = from;
+  if (cohort.kind === 'bought-values') {
+    const ca = filterCondition(cohort.bought, 't'); const cb = filterCondition(cohort.other, 't');
+    for (const j of [ca.join, cb.join]) if (j) joins.add(j);
+    joinsFrom = fromClause(joins, 't');
+    [a, b, negate, span] = [ca.condition, cb.condition, cohort.negated, cohort.range ? rangeCondition(cohort.range) : undefined];
+  } else {
+    const [pa, pb] = cohort.kind === 'bought-not' ? [cohort.bought, cohort.notBought] : [cohort.first, cohort.second];
+    [a, b, negate, span] = [rangeCondition(pa), rangeCondition(pb), cohort.kind === 'bought-not', periodsCondition([pa, pb])];
+  }
+  const whereSql = and(...where, span);
+  if (cohort.output === 'percent') {
+    const inner = `SELECT t.customer_id, bool_or(${b}) AS bought_other FROM ${joinsFrom}${whereSql ? ` WHERE ${whereSql}` : ''} GROUP BY t.customer_id HAVING bool_or(${a})`;
+    return `SELECT count(*) FILTER (WHERE ${negate ? 'NOT ' : ''}bought_other) * 100.0 / count(*) AS pct_${negate ? 'not_buying' : 'buying'} FROM (${inner}) x`;
+  }
+  const inner = `SELECT t.customer_id FROM ${joinsFrom}${whereSql ? ` WHERE ${whereSql}` : ''} GROUP BY t.customer_id HAVING bool_or(${a}) AND ${negate ? 'NOT ' : ''}bool_or(${b})`;
   return `SELECT count(*) AS customers FROM (${inner}) x`;
 }

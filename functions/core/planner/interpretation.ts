@@ -20,8 +20,9 @@ export function describeQuery(query: SemanticQuery): string {
       case 'signup-conversion': return `${c.output === 'percent' ? 'percentage' : 'number'} of customers${c.signup ? ` who signed up ${inclusive(c.signup)} and` : ' who'} ${c.negated ? 'did not buy' : 'bought'} ${c.purchase ? inclusive(c.purchase) : 'at any time'}${where}`;
       case 'new-customers': return `new customers (first purchase ever)${by}, ${inclusive(c.period)}${where}`;
       case 'new-customer-share': return `share of ${inclusive(c.period)} buyers whose first purchase ever was in that period${where}`;
-      case 'bought-not': return `customers who bought ${inclusive(c.bought)} but not ${inclusive(c.notBought)}${where}`;
-      case 'bought-both': return `customers who bought both ${inclusive(c.first)} and ${inclusive(c.second)}${where}`;
+      case 'bought-not': return `${c.output === 'percent' ? `% of customers who bought ${inclusive(c.bought)} that did not buy` : `customers who bought ${inclusive(c.bought)} but not`} ${inclusive(c.notBought)}${where}`;
+      case 'bought-both': return `${c.output === 'percent' ? `% of customers who bought ${inclusive(c.first)} that also bought` : `customers who bought both ${inclusive(c.first)} and`} ${inclusive(c.second)}${where}`;
+      case 'bought-values': return `${c.output === 'percent' ? '% of ' : ''}customers who bought ${c.bought.values[0]} and ${c.negated ? 'never' : 'also'} ${c.other.values[0]}, ${c.range ? inclusive(c.range) : 'whole period'}${where}`;
     }
   }
   const metrics = query.metrics.map((m) => metricByName(m).label).join(' and ');
@@ -31,7 +32,7 @@ export function describeQuery(query: SemanticQuery): string {
   if (query.share?.kind === 'of-value') head = `share of ${metrics} from ${query.share.numerator.values.join(' or ')} (%)`;
   if (query.ratio) head = `ratio of ${query.ratio.numerator.values[0]} ${metrics} to ${query.ratio.denominator.values[0]} ${metrics}`;
   if (query.averageOver) head = `average ${query.averageOver}ly ${metrics}`;
-  if (query.comparison) head = `${metrics} ${query.comparison.mode === 'growth' ? 'growth %' : query.comparison.mode === 'change' ? 'change' : 'side by side'}, ${query.comparison.periods.map(inclusive).join(' vs ')}`;
+  if (query.comparison) head = `${metrics} ${query.comparison.mode === 'growth' ? 'growth %' : query.comparison.mode === 'change' ? 'change' : query.comparison.mode === 'ratio' ? 'ratio' : 'side by side'}, ${query.comparison.periods.map(inclusive).join(' vs ')}`;
   parts.push(head);
   if (query.dimensions.length) parts.push(`by ${query.dimensions.map(dim).join(' and ')}`);
   if (query.filters.length) parts.push(`for ${query.filters.map((f) => f.values.join(' or ')).join(', ')}`);

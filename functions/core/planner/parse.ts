@@ -162,7 +162,8 @@ export function parseQuestion(question: string, asOf: string, role: 'viewer' | '
     if (labelsValue && !afterEach && !ranked) it.concepts = [{ type: 'filler' }];
   }
 
-  const cohortWords = has('signup') || has('first-purchase') || (has('negation') && has('purchase') && mentions.length >= 2) || (has('both') && has('purchase') && mentions.length >= 2);
+  const cohortWords = has('signup') || has('first-purchase') || (has('negation') && has('purchase') && mentions.length >= 2) || (has('both') && has('purchase') && mentions.length >= 2)
+    || (positionsOf('purchase').length >= 2 && mentions.filter((m) => m.range).length >= 2);
 
   // Metrics. A metric right after "per" is the denominator of one already named ("price per unit").
   for (const it of items) {
@@ -240,6 +241,27 @@ export function parseQuestion(question: string, asOf: string, role: 'viewer' | '
         && ['each', 'by', 'per'].some((w) => !!items[itemIndex(it) - 1] && isKeyword(items[itemIndex(it) - 1]!, w as Keyword)));
       if (subject && !grouped && !groupedElsewhere) dimensions = dimensions.filter((d) => !(d.kind === 'dimension' && d.name === 'customer'));
     }
+  }
+
+  // "How many customers bought Hardware but never Services in 2025?", "what % of the customers who
+  // bought Laptop Pro 14 also bought a Laptop Backpack?": two values of one dimension, per customer.
+  const pair = [...filterMap.entries()].find(([, f]) => f.values.length === 2 && !f.group && f.items.length === 2);
+  const buyersOfValues = !!pair && has('purchase') && (has('negation') || has('both') || positionsOf('purchase').length >= 2)
+    && mentions.filter((m) => m.range).length <= 1 && !has('signup') && !has('first-purchase') && !has('ratio')
+    && /\b(customers?|buyers?|clients?|accounts?|who)\b/.test(lowered) && (metrics.length === 0 || metrics.every((m) => m === 'customers'));
+  if (buyersOfValues && !signupFilter) {
+    const [dimension, f] = pair!;
+    const negationAt = positionsOf('negation')[0];
+    const [first, second] = [...f.items].sort((x, y) => x.first - y.first) as [Item, Item];
+    const otherItem = negationAt !== undefined && first.first > negationAt && second.first > negationAt ? first : second;
+    const valueOf = (it: Item): string => (it.concepts.find((c) => c.type === 'value') as { values: readonly string[] }).values[0]!;
+    const otherValue = valueOf(otherItem); const boughtValue = valueOf(otherItem === first ? second : first);
+    const filters: ValueFilter[] = [...filterMap.entries()].filter(([d]) => d !== dimension).map(([d, x]) => ({ dimension: d, values: x.values }));
+    const cohort: CohortQuery = {
+      kind: 'bought-values', range: mentions.find((m) => m.range)?.range ?? null, bought: { dimension, values: [boughtValue] }, other: { dimension, values: [otherValue] },
+      negated: negationAt !== undefined, ...(has('share') || has('percent') ? { output: 'percent' as const } : {}),
+    };
+    return finish({ metrics: [], dimensions: [], filters, range: null, cohort }, recognized, unknown, penalty, customerNames);
   }
 
   // Customer cohorts.
@@ -349,6 +371,17 @@ export function parseQuestion(question: string, asOf: string, role: 'viewer' | '
     const inPercent = items.some((it) => isKeyword(it, 'percent') && it.text !== 'percent');
     const mode = has('points') ? 'change' : has('growth') || (has('change') && has('percent')) || (has('compare') && inPercent && !isShare) ? 'growth' : has('change') ? 'change' : 'side-by-side';
     comparison = { periods: sorted, mode };
+    // "the ratio of Q4 2025 revenue to Q4 2024 revenue": the first period named over the second.
+    if (has('ratio') && !ratio && periods.length === 2 && !has('growth') && !has('change')) comparison = { periods: [...periods], mode: 'ratio' };
+    // "growth for each month of 2025 compared with the same month of 2024": each bucket of the later
+    // period against the same bucket a year earlier, not the two periods' totals per bucket.
+    const fine = timeDims.find((d) => d.kind === 'time' && d.grain !== 'year' && d.grain !== 'day');
+    const yearLater = sorted.length === 2 ? shiftYears(sorted[0]!, 1) : undefined;
+    if (fine && yearLater && yearLater.start === sorted[1]!.start && yearLater.end === sorted[1]!.end && (mode === 'growth' || mode === 'change') && !has('points')) {
+      comparison = undefined;
+      range = sorted[1]!;
+      window = { kind: 'period-change', mode, includeBase: false, lag: 'year' };
+    }
   } else if (lagKeyword && (timeDims.length > 0 || (periods.length === 1 && lagKeyword !== 'year' && (mentions[0]!.unit !== lagKeyword || spansSeveral(periods[0]!, lagKeyword))))) {
     if (timeDims.length === 0) dimensions.push({ kind: 'time', grain: lagKeyword as 'month' | 'quarter' | 'week' });
     range = periods[0] ?? null;
@@ -445,7 +478,8 @@ export function parseQuestion(question: string, asOf: string, role: 'viewer' | '
     dimensions = [...partitions, ...dimensions.filter((d) => !partitions.includes(d))];
   } else if (sortOnly && dimensions.length > 0) {
     order = { direction: sortOnly, limit };
-  } else if (superlatives.length > 0 && !share) {
+  } else if (superlatives.length > 0 && (!share || superlatives.some((sup) => items.some((it) => isKeyword(it, 'share') && it.first > sup.last && it.first <= sup.last + 2)))) {
+    // ("the largest share": a ranking of the shares; "share from the top 5 products" is not.)
     const target = dimensionItems[0];
     const plural = target ? /(s|ies)$/.test(target.text) && !/(ss|sales)$/.test(target.text) : false;
     order = { direction, limit: limit ?? (plural && !superlatives.some((s) => isKeyword(s, 'top') && /^(top|bottom)$/.test(s.text)) ? null : plural ? 5 : 1) };
@@ -455,6 +489,21 @@ export function parseQuestion(question: string, asOf: string, role: 'viewer' | '
     versusAverage = { operator: items.some((it) => isKeyword(it, 'less')) && !items.some((it) => isKeyword(it, 'more')) ? '<' : '>' };
   }
   if (limit !== null && !order && !perGroup && dimensions.length > 0) order = { direction, limit };
+  // "what % of each region's revenue came from each segment", "segment share within each region",
+  // "the segment with the largest share in each region": shares within each group, not of the grand total.
+  if (share?.kind === 'of-total' && dimensions.length >= 2) {
+    const itemOf = (ref: DimensionRef): Item | undefined => dimensionItems.find((it) => it.concepts.some((c) => c.type === 'dimension' && sameRef(c.ref, ref)));
+    // "from each region and segment": the breakdowns listed right after "from" (not "… within each X").
+    const afterFrom = (ref: DimensionRef): boolean => {
+      const it = itemOf(ref);
+      return !!it && fromPositions.some((p) => p < it.first && items.filter((b) => b.first > p && b.first < it.first).every((b) => isKeyword(b, 'and') || (isKeyword(b, 'each') && !/^(within|in)\b/.test(b.text)) || b.concepts.some((c) => c.type === 'dimension')));
+    };
+    const numerators = dimensions.filter(afterFrom);
+    const within = perGroup ? [...perGroup.partitionBy]
+      : numerators.length > 0 ? dimensions.filter((d) => !numerators.includes(d))
+      : dimensions.filter(partitioned);
+    if (within.length > 0 && within.length < dimensions.length) share = { kind: 'of-total', partitionBy: within };
+  }
 
   const query: SemanticQuery = {
     metrics: listOnly && !thresholdInfo && !order && !comparison && !share ? [] : metrics,
@@ -531,9 +580,10 @@ function parseCohort(items: Item[], mentions: TimeMention[], has: (k: Keyword) =
     const negationAt = positionsOf('negation')[0]!;
     const negative = after(negationAt) ?? periods[periods.length - 1]!;
     const positive = periods.find((m) => m !== negative)!;
-    return { kind: 'bought-not', bought: positive.range!, notBought: negative.range! };
+    return { kind: 'bought-not', bought: positive.range!, notBought: negative.range!, ...(asPercent ? { output: 'percent' as const } : {}) };
   }
-  if (periods.length >= 2 && has('both')) return { kind: 'bought-both', first: periods[0]!.range!, second: periods[1]!.range! };
+  // "customers who bought in both 2024 and 2025"; "what % of the customers who bought in 2024 also bought in 2025".
+  if (periods.length >= 2 && (has('both') || positionsOf('purchase').length >= 2)) return { kind: 'bought-both', first: periods[0]!.range!, second: periods[1]!.range!, ...(asPercent ? { output: 'percent' as const } : {}) };
   void items;
   return undefined;
 }

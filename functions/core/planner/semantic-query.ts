@@ -28,10 +28,12 @@ export type CohortQuery =
   | { readonly kind: 'new-customers'; readonly period: DateRange }
   /** Of the customers who bought in the period, the % whose first purchase ever was in it. */
   | { readonly kind: 'new-customer-share'; readonly period: DateRange }
-  /** Customers who bought in `bought` and not in `notBought`. */
-  | { readonly kind: 'bought-not'; readonly bought: DateRange; readonly notBought: DateRange }
-  /** Customers who bought in both periods. */
-  | { readonly kind: 'bought-both'; readonly first: DateRange; readonly second: DateRange };
+  /** Customers who bought in `bought` and not in `notBought` (percent: the % of `bought`'s buyers). */
+  | { readonly kind: 'bought-not'; readonly bought: DateRange; readonly notBought: DateRange; readonly output?: 'percent' }
+  /** Customers who bought in both periods (percent: the % of `first`'s buyers who also bought in `second`). */
+  | { readonly kind: 'bought-both'; readonly first: DateRange; readonly second: DateRange; readonly output?: 'percent' }
+  /** Customers who, in the period (null: ever), bought `bought` and also (or, negated, never) `other`: "bought Hardware but never Services". */
+  | { readonly kind: 'bought-values'; readonly range: DateRange | null; readonly bought: ValueFilter; readonly other: ValueFilter; readonly negated: boolean; readonly output?: 'percent' };
 
 /** Everything the offline planner understood of a question. */
 export interface SemanticQuery {
@@ -43,8 +45,8 @@ export interface SemanticQuery {
   readonly range: DateRange | null;
   /** Keep only the sales of customers who signed up in this period ("revenue from customers who signed up in 2025"). */
   readonly signup?: DateRange;
-  /** Several periods side by side, or the growth/change between two (older first). */
-  readonly comparison?: { readonly periods: readonly DateRange[]; readonly mode: 'side-by-side' | 'growth' | 'change' };
+  /** Several periods side by side, or the growth/change between two (older first), or the ratio of two (numerator first, as named). */
+  readonly comparison?: { readonly periods: readonly DateRange[]; readonly mode: 'side-by-side' | 'growth' | 'change' | 'ratio' };
   /** Order by the (first) metric, optionally keep the first N. */
   readonly order?: { readonly direction: Direction; readonly limit: number | null };
   /** Top N of `dimensions` within each group of `partitionBy` (which category sold most in each region). */
@@ -55,8 +57,8 @@ export interface SemanticQuery {
   readonly lineFilter?: { readonly column: 'sales' | 'units'; readonly operator: '>' | '>=' | '<' | '<='; readonly value: number };
   /** Keep the groups whose metric is above (or below) the average group. */
   readonly versusAverage?: { readonly operator: '>' | '<' };
-  /** Share of total across the groups, or share of one value within each group. */
-  readonly share?: { readonly kind: 'of-total' } | { readonly kind: 'of-value'; readonly numerator: ValueFilter };
+  /** Share of total across the groups (or within each group of `partitionBy`: "each region's revenue by segment"), or share of one value within each group. */
+  readonly share?: { readonly kind: 'of-total'; readonly partitionBy?: readonly DimensionRef[] } | { readonly kind: 'of-value'; readonly numerator: ValueFilter };
   /** Ratio of the metric between two values (Services revenue to Hardware revenue). */
   readonly ratio?: { readonly numerator: ValueFilter; readonly denominator: ValueFilter };
   /** Window calculations over a time series or a ranking. */

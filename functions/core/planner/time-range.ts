@@ -262,10 +262,11 @@ function matchAt(tokens: readonly Token[], i: number, ctx: Context): TimeMention
     const q = quarterWord ? Number(quarterWord[1]) : ordinalQuarter!;
     const after = quarterWord ? i + 1 : i + 2;
     const implied = impliedYear(tokens, after, ctx, 3 * q - 2);
-    const before = isYear(tokens[i - 1]) ? tokens[i - 1]!.value : undefined;
+    // "2025 Q3" takes the year written before it, but not across a parenthesis ("of 2025 (Q1 …)").
+    const before = isYear(tokens[i - 1]) && tokens[i - 1]!.parenthetical === t.parenthetical ? tokens[i - 1]!.value : undefined;
     return mention(quarterRange(before ?? implied.year, q), before !== undefined && implied.last < after ? i - 1 : i, Math.max(after - 1, implied.last), 'quarter', tokens);
   }
-  if (isYear(t) && /^q[1-4]$/.test(w(1))) return undefined; // "2025 Q3": the quarter takes the year
+  if (isYear(t) && /^q[1-4]$/.test(w(1)) && tokens[i + 1]!.parenthetical === t.parenthetical) return undefined; // "2025 Q3": the quarter takes the year
 
   // Halves: "H1 2024", "first half of 2024", "second half".
   const halfWord = /^h([12])$/.exec(t.text);
