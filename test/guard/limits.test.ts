@@ -213,6 +213,11 @@ describe('Wall: regular expressions', () => {
     ['substring(x from pattern)', "select substring(product_name from '(x+x+)+y') from sales.products"],
     ['a pattern behind ANY', "select count(*) from sales.products where product_name ~ any(array['(a+)+'])"],
     ['a pattern behind OPERATOR(pg_catalog.~)', "select count(*) from sales.products where product_name operator(pg_catalog.~) '(a*)*'"],
+    ['substring(x similar pattern escape c)', "select substring(product_name similar '(a+)+#\"b#\"' escape '#') from sales.products"],
+    ['substring(x from pattern for escape)', "select substring(product_name from '(a*)*#\"b#\"' for '#') from sales.products"],
+    ['a jsonpath like_regex behind @?', `select count(*) from sales.products where to_jsonb(product_name) @? '$ ? (@ like_regex "(a+)+b")'`],
+    ['a jsonpath like_regex behind @@', `select to_jsonb(product_name) @@ '$ like_regex "^(a|b)\\\\1"' from sales.products`],
+    ['a jsonpath like_regex behind ANY', `select to_jsonb(product_name) @? any(array['$ ? (@ like_regex "(a*)*c")']) from sales.products`],
   ])('refuses %s', async (_label, sql) => {
     const verdict = await refusal(sql);
     expect(verdict.rule).toBe('complexity');
@@ -228,6 +233,9 @@ describe('Wall: regular expressions', () => {
     ['SIMILAR TO', "select product_name from sales.products where product_name similar to '%(Pro|Air)%'"],
     ['substring by position', 'select substring(product_name, 2), substring(product_name from 1 for 4) from sales.products'],
     ['an escaped parenthesis before a quantifier', "select count(*) from sales.products where product_name ~ '\\(x+\\)+'"],
+    ['substring(x similar pattern escape c)', "select substring(product_name similar '%#\"Pro#\"%' escape '#') from sales.products"],
+    ['substring(x from n for m) by position', 'select substring(product_name from 2 for 3), substring(product_name, 1, 4) from sales.products'],
+    ['a jsonpath like_regex without nested quantifiers', `select to_jsonb(product_name) @? '$ ? (@ like_regex "^Lap" flag "i")' from sales.products`],
   ])('allows %s', async (_label, sql) => {
     await allowed(sql);
   });

@@ -18,6 +18,7 @@ const AGGREGATES = [
   'var_samp', 'bool_and', 'bool_or', 'every', 'string_agg', 'array_agg', 'percentile_cont',
   'percentile_disc', 'mode', 'corr', 'covar_pop', 'covar_samp', 'regr_slope', 'regr_intercept',
   'regr_r2', 'regr_count', 'regr_avgx', 'regr_avgy', 'json_agg', 'jsonb_agg', 'any_value',
+  'json_object_agg', 'jsonb_object_agg', 'bit_and', 'bit_or', 'bit_xor',
 ];
 const WINDOWS = [
   'row_number', 'rank', 'dense_rank', 'percent_rank', 'cume_dist', 'ntile', 'lag', 'lead',
@@ -40,7 +41,7 @@ const STRINGS = [
   'btrim', 'ltrim', 'rtrim', 'substr', 'substring', 'position', 'strpos', 'replace', 'split_part',
   'concat', 'concat_ws', 'left', 'right', 'lpad', 'rpad', 'repeat', 'reverse', 'starts_with',
   'translate', 'md5', 'format', 'regexp_replace', 'regexp_match', 'regexp_like', 'to_number',
-  'overlay', 'string_to_array', 'array_to_string', 'array_length', 'cardinality',
+  'overlay', 'string_to_array', 'array_to_string', 'array_length', 'cardinality', 'ascii', 'chr',
   // What the parser calls for `x SIMILAR TO pattern` and `x LIKE pattern ESCAPE c`: they rewrite the
   // pattern (limits.ts checks a SIMILAR TO pattern like any regular expression).
   'similar_to_escape', 'like_escape',

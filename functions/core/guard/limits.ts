@@ -303,9 +303,37 @@ function checkRegexArguments(call: AstNode): void {
     if (args.length > index) checkPattern(args[index], name === 'similar_to_escape' ? 'SIMILAR TO' : `${name}()`);
     return;
   }
-  // substring(x from 'pattern') / substring(x, 'pattern') matches a POSIX expression; substring(x, 2) is a position.
-  if (name === 'substring' && args.length === 2 && constantText(args[1]) !== undefined && constantNumber(args[1]) === undefined) {
+  // substring(x from 'pattern') / substring(x, 'pattern') matches a POSIX expression, and
+  // substring(x similar 'pattern' escape '#') / substring(x from 'pattern' for '#') a SIMILAR TO
+  // one; substring(x, 2) and substring(x from 2 for 3) are positions.
+  if (name === 'substring' && (args.length === 2 || args.length === 3) && constantText(args[1]) !== undefined && constantNumber(args[1]) === undefined) {
     checkPattern(args[1], 'substring()');
+  }
+}
+
+/** The operators whose right operand may be a jsonpath (`jsonb @? path`, `jsonb @@ path`). */
+const JSONPATH_OPERATORS: ReadonlySet<string> = new Set(['@?', '@@']);
+
+/**
+ * A jsonpath's `like_regex "pattern"` is a regular expression like any other: it is held to the
+ * same rule. A jsonpath can only be a literal (no cast to jsonpath is allowed), so every pattern
+ * in it is visible here; `@@` on a text search query has no `like_regex` and passes.
+ */
+function checkJsonPathPatterns(operand: unknown): void {
+  const array = (operand as AstNode | undefined)?.A_ArrayExpr as AstNode | undefined;
+  if (array) {
+    for (const element of (array.elements as unknown[] | undefined) ?? []) checkJsonPathPatterns(element);
+    return;
+  }
+  const path = constantText(operand);
+  if (path === undefined || !/like_regex/i.test(path)) return;
+  const patterns = [...path.matchAll(/like_regex\s*"((?:[^"\\]|\\.)*)"/gi)];
+  if (patterns.length === 0) throw new Refusal('complexity', 'the regular expression of a jsonpath like_regex must be a constant string, so that it can be checked before it runs');
+  for (const match of patterns) {
+    // Inside a jsonpath string a backslash escapes the next character, as in JSON.
+    const pattern = match[1]!.replace(/\\(.)/g, '$1');
+    const constant = { A_Const: { sval: { sval: pattern } } };
+    checkPattern(constant, 'a jsonpath like_regex');
   }
 }
 
@@ -314,6 +342,7 @@ function checkRegexOperator(expression: AstNode): void {
   if (kind !== 'AEXPR_OP' && kind !== 'AEXPR_OP_ANY' && kind !== 'AEXPR_OP_ALL') return;
   const operator = nameParts(expression.name).at(-1) ?? '';
   if (REGEX_OPERATORS.has(operator)) checkPattern(expression.rexpr, `the ${operator} operator`);
+  if (JSONPATH_OPERATORS.has(operator)) checkJsonPathPatterns(expression.rexpr);
 }
 
 /**
