@@ -259,3 +259,20 @@ describe('Wall: series steps of mixed sign', () => {
     await allowed(sql);
   });
 });
+
+describe('Wall: row cap — what the deparser cannot write back', () => {
+  const guard = new PostgresSqlGuard();
+  const viewer = { subject: 't', role: 'viewer' } as const;
+
+  it.each([
+    ['at the top', 'select product_name from sales.products order by list_price fetch first 3 rows with ties'],
+    ['in a subquery', 'select count(*) from (select product_id from sales.products order by list_price fetch first 3 rows with ties) p'],
+  ])('refuses FETCH … WITH TIES %s instead of running it as a plain LIMIT', async (_label, sql) => {
+    expect(await guard.check(sql, viewer)).toMatchObject({ allowed: false, rule: 'round_trip', reason: expect.stringMatching(/rank\(\)/) });
+  });
+
+  it('keeps FETCH FIRST … ROWS ONLY', async () => {
+    const verdict = await guard.check('select product_name from sales.products order by list_price fetch first 3 rows only', viewer);
+    expect(verdict).toMatchObject({ allowed: true, sql: expect.stringMatching(/LIMIT 3/) });
+  });
+});
