@@ -103,6 +103,9 @@ const CASES: [string, 'viewer' | 'analyst' | 'admin', Record<string, unknown>][]
   ['customers with at least 20 orders in 2025', 'viewer', { dimensions: [customer], threshold: { metric: 'transactions', operator: '>=', value: 20 } }],
   ['which products had fewer units than the average product in 2024', 'viewer', { versusAverage: { operator: '<' } }],
   ['segments with above average revenue in 2025', 'viewer', { versusAverage: { operator: '>' } }],
+  // against the figure over the whole scope, not the average of the groups
+  ['which regions had a margin below the overall margin in 2024', 'analyst', { metrics: ['margin'], dimensions: [region], versusAverage: { operator: '<', baseline: 'overall' } }],
+  ['categories whose average order value is higher than the company-wide figure this year', 'viewer', { metrics: ['aov'], dimensions: [category], versusAverage: { operator: '>', baseline: 'overall' } }],
   // shares and ratios
   ['revenue mix by category in 2025', 'viewer', { share: { kind: 'of-total' }, dimensions: [category] }],
   ['what percentage of 2023 orders came from each region?', 'viewer', { share: { kind: 'of-total' }, metrics: ['transactions'], dimensions: [region] }],
@@ -176,6 +179,9 @@ const CASES: [string, 'viewer' | 'analyst' | 'admin', Record<string, unknown>][]
   ['Q3 2025 revenue compared with Q3 2024, in percent', 'viewer', { comparison: { mode: 'growth', periods: [{ start: '2024-07-01', end: '2024-10-01' }, { start: '2025-07-01', end: '2025-10-01' }] } }],
   // purchase frequency is a ratio; "per customer segment" is a breakdown, not "per customer"
   ['average number of orders per customer in 2025', 'viewer', { metrics: ['transactions_per_customer'], dimensions: [], range: year(2025) }],
+  // a qualifier of the buyer ("buying", "active") keeps a per-customer ratio, even with a breakdown
+  ['orders per buying customer by segment in 2024', 'viewer', { metrics: ['transactions_per_customer'], dimensions: [segment], range: year(2024) }],
+  ['units per active customer for each region last year', 'viewer', { metrics: ['units_per_customer'], dimensions: [region], range: year(2024) }],
   ['orders per customer segment in 2025', 'viewer', { metrics: ['transactions'], dimensions: [segment], range: year(2025) }],
   // the customer base without a purchase; sales of a sign-up cohort
   ['how many customers have never bought anything', 'viewer', { metrics: [], cohort: { kind: 'signup-conversion', signup: null, purchase: null, output: 'count', negated: true } }],

@@ -5,7 +5,7 @@
 import type { MetricDefinition } from './types.ts';
 
 /** Every metric the agent can compute over the sales fact table. */
-export const METRICS: readonly MetricDefinition[] = [
+const BASE_METRICS: readonly MetricDefinition[] = [
   {
     name: 'revenue',
     label: 'revenue',
@@ -189,6 +189,22 @@ export const METRICS: readonly MetricDefinition[] = [
     reads: ['sales', 'cost', 'units'],
   },
 ];
+
+/**
+ * "per buying customer", "per purchasing buyer", "per active client": a qualifier of the buyer in a
+ * per-customer ratio means the same ratio (the denominator is already the purchasing customers).
+ */
+function withBuyerQualifiers(metric: MetricDefinition): MetricDefinition {
+  const extra = metric.synonyms.flatMap((s) => {
+    const m = /^(.*\bper) (customer|buyer|client)$/.exec(s);
+    return m ? ['buying', 'purchasing', 'paying', 'active'].map((q) => `${m[1]} ${q} ${m[2]}`) : [];
+  });
+  const synonyms = [...new Set([...metric.synonyms, ...extra])];
+  return synonyms.length === metric.synonyms.length ? metric : { ...metric, synonyms };
+}
+
+/** Every metric the agent can compute over the sales fact table. */
+export const METRICS: readonly MetricDefinition[] = BASE_METRICS.map(withBuyerQualifiers);
 
 /** Finds a metric by its name; throws on a typo in code, not on user input. */
 export function metricByName(name: string): MetricDefinition {

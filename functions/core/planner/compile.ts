@@ -194,6 +194,10 @@ export function compile(query: SemanticQuery, options: CompileOptions): string {
     return `SELECT ${[...dims.map((d) => d.alias), ...figures.map((f) => f.alias)].join(', ')} FROM (${inner}) x WHERE rn <= ${query.perGroup.limit}`;
   }
 
+  if (query.versusAverage?.baseline === 'overall') {
+    const inner = `SELECT ${[...select, ...figures.map((f) => `${f.expression} AS ${f.alias}`)].join(', ')} FROM ${from}${whereSql}${groupSql}${having}`;
+    return `SELECT ${[...dims.map((d) => d.alias), ...figures.map((f) => f.alias)].join(', ')} FROM (${inner}) x WHERE ${figures[0]!.alias} ${query.versusAverage.operator} (SELECT ${figures[0]!.expression} FROM ${from}${whereSql})`;
+  }
   if (query.versusAverage) {
     const inner = `SELECT ${[...select, ...figures.map((f) => `${f.expression} AS ${f.alias}`), `avg(${figures[0]!.expression}) OVER () AS average_value`].join(', ')} FROM ${from}${whereSql}${groupSql}${having}`;
     return `SELECT ${[...dims.map((d) => d.alias), ...figures.map((f) => f.alias)].join(', ')} FROM (${inner}) x WHERE ${figures[0]!.alias} ${query.versusAverage.operator} average_value`;

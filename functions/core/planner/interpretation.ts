@@ -42,7 +42,7 @@ export function describeQuery(query: SemanticQuery): string {
   if (query.order) parts.push(`${query.order.direction === 'desc' ? 'highest' : 'lowest'} first${query.order.limit ? `, top ${query.order.limit}` : ''}`);
   if (query.perGroup) parts.push(`${query.perGroup.direction === 'desc' ? 'top' : 'bottom'} ${query.perGroup.limit} per ${query.perGroup.partitionBy.map(dim).join(' and ')}`);
   if (query.threshold) parts.push(`where ${metricByName(query.threshold.metric).label} ${query.threshold.operator} ${query.threshold.value}`);
-  if (query.versusAverage) parts.push(`${query.versusAverage.operator === '>' ? 'above' : 'below'} the average`);
+  if (query.versusAverage) parts.push(`${query.versusAverage.operator === '>' ? 'above' : 'below'} the ${query.versusAverage.baseline === 'overall' ? 'overall figure' : 'average'}`);
   if (query.window?.kind === 'running-total') parts.push('with running total');
   if (query.window?.kind === 'rank') parts.push('ranked');
   if (query.countGroups) parts.push('counted');

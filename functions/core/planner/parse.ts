@@ -488,6 +488,12 @@ export function parseQuestion(question: string, asOf: string, role: 'viewer' | '
   if (!thresholdInfo && (has('more') || has('less')) && has('average') && !averageOver) {
     versusAverage = { operator: items.some((it) => isKeyword(it, 'less')) && !items.some((it) => isKeyword(it, 'more')) ? '<' : '>' };
   }
+  // "segments with a margin below the overall margin", "regions above the company-wide average order
+  // value": the figure over the whole scope, not the average of the groups' figures.
+  const overall = /\b(above|below|over|under|more than|less than|higher than|lower than|greater than|beat(?:ing|s)?|exceed(?:ed|ing|s)?) (the |our |its |their )?(overall|company[- ]wide|total|global|whole[- ]company)\b/.exec(lowered);
+  if (!thresholdInfo && overall && dimensions.length > 0) {
+    versusAverage = { operator: /^(below|under|less than|lower than)$/.test(overall[1]!) ? '<' : '>', baseline: 'overall' };
+  }
   if (limit !== null && !order && !perGroup && dimensions.length > 0) order = { direction, limit };
   // "what % of each region's revenue came from each segment", "segment share within each region",
   // "the segment with the largest share in each region": shares within each group, not of the grand total.

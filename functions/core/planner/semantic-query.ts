@@ -56,7 +56,8 @@ export interface SemanticQuery {
   /** A condition on each sales line ("orders over $5,000": lines whose amount is over 5,000). */
   readonly lineFilter?: { readonly column: 'sales' | 'units'; readonly operator: '>' | '>=' | '<' | '<='; readonly value: number };
   /** Keep the groups whose metric is above (or below) the average group. */
-  readonly versusAverage?: { readonly operator: '>' | '<' };
+  /** Keep the groups whose figure is above/below the average group (`baseline` absent) or the figure over the whole scope (`overall`). */
+  readonly versusAverage?: { readonly operator: '>' | '<'; readonly baseline?: 'overall' };
   /** Share of total across the groups (or within each group of `partitionBy`: "each region's revenue by segment"), or share of one value within each group. */
   readonly share?: { readonly kind: 'of-total'; readonly partitionBy?: readonly DimensionRef[] } | { readonly kind: 'of-value'; readonly numerator: ValueFilter };
   /** Ratio of the metric between two values (Services revenue to Hardware revenue). */
