@@ -52,6 +52,9 @@ const CASES: [string, 'viewer' | 'analyst' | 'admin', Record<string, unknown>][]
   ['cumulative units by month in 2024', 'viewer', { metrics: ['units'], window: { kind: 'running-total', includeBase: false } }],
   ['best-selling product in each segment in 2025 by revenue', 'viewer', { metrics: ['revenue'], perGroup: { direction: 'desc', limit: 1 } }],
   ['best-selling product in 2024', 'viewer', { metrics: ['units'], order: { direction: 'desc', limit: 1 } }],
+  ["Show each region's revenue in 2024 and 2025 and the growth in percent.", 'viewer', { dimensions: [region], comparison: { mode: 'growth', withPeriods: true } }],
+  ['units by segment in 2023 and 2024 along with the change', 'viewer', { dimensions: [segment], comparison: { mode: 'change', withPeriods: true } }],
+  ['revenue growth in percent by category from 2023 to 2024', 'viewer', { comparison: { mode: 'growth' } }],
   ['how much did customers pay us in 2024', 'viewer', { metrics: ['revenue'], range: year(2024) }],
   ['how many customers paid in 2024', 'viewer', { metrics: ['customers'], range: year(2024) }],
   ['how many customers for Cloud Backup', 'viewer', { metrics: ['customers'], filters: [{ dimension: 'product', values: ['Cloud Backup'] }] }],
@@ -247,6 +250,10 @@ describe('Function: parseQuestion', () => {
     expect(parseQuestion('top 5 customers by revenue in 2024', AS_OF, 'admin').customerNames).toBe(true);
     expect(parseQuestion('top 5 customers by revenue in 2024', AS_OF, 'viewer').customerNames).toBe(false);
     expect(parseQuestion('top 5 customer ids by revenue in 2024', AS_OF, 'admin').customerNames).toBe(false);
+  });
+
+  it('shows only the growth when the periods themselves are not asked for', () => {
+    expect(parseQuestion('revenue growth in percent by category from 2023 to 2024', AS_OF, 'viewer').query.comparison).not.toHaveProperty('withPeriods');
   });
 
   it('lowers confidence for words it does not know', () => {

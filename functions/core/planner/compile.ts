@@ -119,6 +119,10 @@ export function compile(query: SemanticQuery, options: CompileOptions): string {
       } else {
         figures.push({ expression: `${base(m, rangeCondition(newer))} - (${base(m, rangeCondition(older))})`, alias: `${col}_change` });
       }
+      // The growth or change stays first: rankings and thresholds use the first figure.
+      if (query.comparison.withPeriods) {
+        for (const p of query.comparison.periods) figures.push({ expression: base(m, rangeCondition(p)), alias: `${col}_${slug(p.label)}` });
+      }
     }
   } else if (query.ratio) {
     const num = valueCondition(query.ratio.numerator); const den = valueCondition(query.ratio.denominator);

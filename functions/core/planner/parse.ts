@@ -370,7 +370,9 @@ export function parseQuestion(question: string, asOf: string, role: 'viewer' | '
     // "compare Q4 with the same quarter last year, in percent": the growth, not the two figures.
     const inPercent = items.some((it) => isKeyword(it, 'percent') && it.text !== 'percent');
     const mode = has('points') ? 'change' : has('growth') || (has('change') && has('percent')) || (has('compare') && inPercent && !isShare) ? 'growth' : has('change') ? 'change' : 'side-by-side';
-    comparison = { periods: sorted, mode };
+    // "each region's revenue in 2024 and 2025 and the growth": the two figures and the growth.
+    const withPeriods = (mode === 'growth' || mode === 'change') && /\b(and|with|plus|along with|as well as|alongside) (the |its |their )?(growth|change|increase|decrease|difference|yoy|percentage change|percent change|% change)\b/.test(lowered);
+    comparison = withPeriods ? { periods: sorted, mode, withPeriods } : { periods: sorted, mode };
     // "the ratio of Q4 2025 revenue to Q4 2024 revenue": the first period named over the second.
     if (has('ratio') && !ratio && periods.length === 2 && !has('growth') && !has('change')) comparison = { periods: [...periods], mode: 'ratio' };
     // "growth for each month of 2025 compared with the same month of 2024": each bucket of the later

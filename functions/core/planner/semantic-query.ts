@@ -46,7 +46,8 @@ export interface SemanticQuery {
   /** Keep only the sales of customers who signed up in this period ("revenue from customers who signed up in 2025"). */
   readonly signup?: DateRange;
   /** Several periods side by side, or the growth/change between two (older first), or the ratio of two (numerator first, as named). */
-  readonly comparison?: { readonly periods: readonly DateRange[]; readonly mode: 'side-by-side' | 'growth' | 'change' | 'ratio' };
+  /** `withPeriods`: the periods' own figures beside the growth or change ("… in 2024 and 2025 and the growth"). */
+  readonly comparison?: { readonly periods: readonly DateRange[]; readonly mode: 'side-by-side' | 'growth' | 'change' | 'ratio'; readonly withPeriods?: boolean };
   /** Order by the (first) metric, optionally keep the first N. */
   readonly order?: { readonly direction: Direction; readonly limit: number | null };
   /** Top N of `dimensions` within each group of `partitionBy` (which category sold most in each region). */
