@@ -26,7 +26,8 @@ import { createProgressReporter } from '../../functions/warehouse/progress.ts';
 import { redactUrl, seedPostgres } from '../../functions/warehouse/seed-postgres.ts';
 import { requireString, runBatch, type BatchHandler } from './batch.ts';
 import { UsageError } from './errors.ts';
-import { dateFlag, integerFlag, isCalendarDate, parseCommandLine, principalFrom, type Flags } from './options.ts';
+import { isCalendarDate } from '../../functions/core/calendar-date.ts';
+import { dateFlag, integerFlag, parseCommandLine, principalFrom, type Flags } from './options.ts';
 import { renderTable } from './table.ts';
 
 /** Longest question accepted, as on the HTTP API. */

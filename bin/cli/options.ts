@@ -3,6 +3,7 @@
  * flag is an error a person sees, not a silently ignored word.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { isCalendarDate } from '../../functions/core/calendar-date.ts';
 import { isRole, type Principal, type Role } from '../../functions/core/principal.ts';
 import { UsageError } from './errors.ts';
 
@@ -54,12 +55,6 @@ export function dateFlag(value: string | undefined, name: string): string | unde
   if (value === undefined) return undefined;
   if (!isCalendarDate(value)) throw new UsageError(`--${name} must be a date as YYYY-MM-DD; got "${value}"`);
   return value;
-}
-
-export function isCalendarDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
 }
 
 /** The principal a command acts for: `--role` (default viewer) and `--regions A,B`. */

@@ -3,17 +3,16 @@
  * numbers (days since 1970-01-01); nothing here reads the clock, the time zone or the locale, so the
  * same range gives the same days everywhere.
  */
+import { isCalendarDate } from '../core/calendar-date.ts';
+
 const MS_PER_DAY = 86_400_000;
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The day number of a `YYYY-MM-DD` date; throws on anything that is not a real calendar date. */
 export function dayNumber(date: string): number {
-  const match = ISO_DATE.exec(date);
-  if (!match) throw new RangeError(`not a YYYY-MM-DD date: ${JSON.stringify(date)}`);
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const ms = Date.UTC(year, month - 1, day);
-  if (isoDate(ms / MS_PER_DAY) !== date) throw new RangeError(`not a calendar date: ${date}`);
-  return ms / MS_PER_DAY;
+  if (!ISO_DATE.test(date)) throw new RangeError(`not a YYYY-MM-DD date: ${JSON.stringify(date)}`);
+  if (!isCalendarDate(date)) throw new RangeError(`not a calendar date: ${date}`);
+  return Date.parse(`${date}T00:00:00Z`) / MS_PER_DAY;
 }
 
 /** The `YYYY-MM-DD` string of a day number. */

@@ -13,7 +13,7 @@ import { ALLOWED_FROM_FUNCTIONS } from './allow-lists.ts';
 import { constantNumber, constantText, seriesLength } from './constant-values.ts';
 import type { AstNode } from './postgres-parser.ts';
 import { Refusal } from './refusal.ts';
-import { nameParts, walk } from './walk.ts';
+import { nameParts } from './walk.ts';
 
 /** Structural limits of one statement. Every limit is inclusive: a statement at the limit passes. */
 export interface ComplexityLimits {
@@ -170,6 +170,11 @@ class ComplexityCheck {
   #select(select: AstNode, depth: number): void {
     // The arms of a set operation are bare SelectStmt fields (no type wrapper), at the same level.
     for (const arm of [select.larg, select.rarg]) if (arm && typeof arm === 'object') this.#select(arm as AstNode, depth);
+    // The deparser writes FETCH … WITH TIES back as a plain LIMIT, which would run a different
+    // statement from the one checked: refuse it rather than change its meaning.
+    if (select.limitOption === 'LIMIT_OPTION_WITH_TIES') {
+      throw new Refusal('round_trip', 'FETCH FIRST … WITH TIES cannot be run exactly as written here; rank rows with rank() OVER (ORDER BY …) and keep rank <= n instead');
+    }
     const { limits } = this;
     if (depth > limits.maxSubqueryDepth) {
       throw new Refusal(
@@ -457,14 +462,6 @@ function formatCount(value: number): string {
 
 /** Adds a LIMIT, or lowers one, to the row cap on the outermost query. */
 export function clampLimit(select: AstNode, maxRows: number): void {
-  // The deparser writes FETCH … WITH TIES back as a plain LIMIT, which would run a different
-  // statement from the one checked: refuse it rather than change its meaning.
-  const withTies = (fields: AstNode) => fields.limitOption === 'LIMIT_OPTION_WITH_TIES';
-  let tied = withTies(select);
-  walk(select, (type, fields) => {
-    tied ||= type === 'SelectStmt' && withTies(fields);
-  });
-  if (tied) throw new Refusal('round_trip', 'FETCH FIRST … WITH TIES cannot be run exactly as written here; rank rows with rank() OVER (ORDER BY …) and keep rank <= n instead');
   const current = constantInteger(select.limitCount);
   if (current !== undefined && current <= maxRows) return;
   select.limitCount = { A_Const: { ival: { ival: maxRows } } };
