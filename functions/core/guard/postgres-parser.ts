@@ -3,7 +3,7 @@
  * the database read the same grammar. The WebAssembly module loads once per process.
  */
 import { loadModule, parseSync } from 'libpg-query';
-import { deparseSync } from 'pgsql-deparser';
+import { deparseWithGuardDeparser } from './deparser.ts';
 
 /** A node of libpg_query's JSON tree: `{ NodeType: { ...fields } }`. */
 export type AstNode = Record<string, unknown>;
@@ -26,7 +26,10 @@ export function parseSql(sql: string): ParseTree {
   return parseSync(sql) as ParseTree;
 }
 
-/** Turns a (possibly rewritten) tree back into SQL. */
+/**
+ * Turns a (possibly rewritten) tree back into one line of SQL, written so that it parses back to the
+ * same tree (deparser.ts); what it cannot write throws an error naming the node.
+ */
 export function deparseTree(tree: ParseTree): string {
-  return deparseSync(tree as never);
+  return deparseWithGuardDeparser(tree);
 }
