@@ -1,18 +1,38 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { checkColumnAccess } from '../../functions/core/guard/columns.ts';
 import { KNOWN_REGIONS, applyRegionScope } from '../../functions/core/guard/region-scope.ts';
 import { PostgresSqlGuard } from '../../functions/core/guard/sql-guard.ts';
 import { deparseTree, loadParser, parseSql } from '../../functions/core/guard/postgres-parser.ts';
 import type { Principal, Role } from '../../functions/core/principal.ts';
 import { REGIONS } from '../../functions/warehouse/dimensions.ts';
+import { WAREHOUSE_COLUMNS, WAREHOUSE_COLUMN_TYPES, WAREHOUSE_REGIONS } from '../../functions/core/guard/schema.ts';
 
 const guard = new PostgresSqlGuard({ maxRows: 100 });
 
-/** The filtered subquery the rewrite puts in place of a scoped table (the contract's shape). */
-function scoped(table: 'sales_transactions' | 'customers' | 'regions', regions: readonly string[] = ['Europe']): string {
-  const names = regions.map((region) => `'${region.replace(/'/g, "''")}'`).join(', ');
-  return table === 'regions'
-    ? `(select * from sales.regions where region_name in (${names}))`
-    : `(select * from sales.${table} where region_id in (select region_id from sales.regions where region_name in (${names})))`;
+const ADMIN_COLUMNS = {
+  regions: 'region_id, region_name',
+  customers: 'customer_id, customer_name, email, segment_id, region_id, signup_date',
+  sales_transactions: 'transaction_id, sale_date, region_id, product_id, customer_id, segment_id, units, sales, cost, created_at',
+} as const;
+
+/**
+ * The subquery the rewrite puts in place of a scoped table, for an admin (every column): the
+ * regions table filtered by id, the partitioned tables read from each scoped region's partition.
+ */
+function scoped(table: keyof typeof ADMIN_COLUMNS, regions: readonly string[] = ['Europe']): string {
+  const ids = [...new Set(regions.map((name) => REGIONS.find((region) => region.region_name === name)!.region_id))].sort();
+  const columns = ADMIN_COLUMNS[table];
+  if (table === 'regions') return `(select ${columns} from sales.regions where region_id in (${ids.join(', ')}))`;
+  return `(${ids.map((id) => `select ${columns} from sales.${table}_r${id} where region_id = ${id}`).join(' union all ')})`;
+}
+
+/** The rewrite alone, on the references the column wall's resolver found (as an admin). */
+function rewriteAlone(sql: string, regions: readonly string[]): string {
+  const tree = parseSql(sql);
+  const principal: Principal = { subject: 't', role: 'admin', regions };
+  const references = checkColumnAccess(tree.stmts[0]!.stmt, principal);
+  applyRegionScope(tree.stmts[0]!.stmt, principal, references);
+  return deparseTree(tree);
 }
 
 /** What the guard writes for `sql`, for a principal scoped to `regions` (null: no scope). */
@@ -102,7 +122,7 @@ describe('Function: applyRegionScope (through PostgresSqlGuard.check)', () => {
       [
         'a TABLESAMPLE: the sample moves inside the subquery',
         'select count(*) from sales.sales_transactions t tablesample bernoulli (10) repeatable (7)',
-        "select count(*) from (select * from sales.sales_transactions tablesample bernoulli (10) repeatable (7) where region_id in (select region_id from sales.regions where region_name in ('Europe'))) t",
+        `select count(*) from (select ${ADMIN_COLUMNS.sales_transactions} from sales.sales_transactions_r2 tablesample bernoulli (10) repeatable (7) where region_id = 2) t`,
       ],
     ])('%s', async (_label, sql, expected) => {
       expect(await rewrite(sql)).toBe(canonical(expected));
@@ -121,7 +141,7 @@ describe('Function: applyRegionScope (through PostgresSqlGuard.check)', () => {
       ['a Unicode escape', 'select count(*) from sales.U&"cust\\006fmers"'],
       ['ONLY', 'select count(*) from only sales.customers'],
     ])('recognises the table written %s', async (_label, sql) => {
-      expect(await rewrite(sql)).toContain("region_name IN ('Europe')");
+      expect(await rewrite(sql)).toMatch(/FROM sales\.customers_r2\b/);
       expect(await rewrite(sql)).toMatch(/\) AS customers\b/);
     });
 
@@ -151,15 +171,11 @@ describe('Function: applyRegionScope (through PostgresSqlGuard.check)', () => {
 
     it('treats every CTE of a RECURSIVE WITH as visible everywhere in it (the rewrite alone: the guard refuses recursion)', () => {
       const sql = 'with recursive a as (select n from customers), customers as (select 1 as n) select count(*) from a';
-      const tree = parseSql(sql);
-      applyRegionScope(tree.stmts[0]!.stmt, ['Europe']);
-      expect(deparseTree(tree)).toBe(deparseTree(parseSql(sql)));
+      expect(rewriteAlone(sql, ['Europe'])).toBe(deparseTree(parseSql(sql)));
     });
 
     it('rewrites a table read in the argument of a function in FROM (the rewrite alone: the guard decides on such functions)', () => {
-      const tree = parseSql('select * from generate_series(1, (select count(*) from sales.customers)) as n');
-      applyRegionScope(tree.stmts[0]!.stmt, ['Europe']);
-      expect(deparseTree(tree)).toBe(deparseTree(parseSql(`select * from generate_series(1, (select count(*) from ${scoped('customers')} as customers)) as n`)));
+      expect(rewriteAlone('select * from generate_series(1, (select count(*) from sales.customers)) as n', ['Europe'])).toBe(deparseTree(parseSql(`select * from generate_series(1, (select count(*) from ${scoped('customers')} as customers)) as n`)));
     });
 
     it('turns a schema-qualified column reference into one through the alias the subquery keeps', async () => {
@@ -195,14 +211,16 @@ describe('Function: applyRegionScope (through PostgresSqlGuard.check)', () => {
 
     it('writes the filter once per read and does not rewrite the subqueries it builds', async () => {
       const sql = await rewrite('select count(*) from sales.sales_transactions t join sales.customers c using (customer_id)');
-      expect(sql.match(/FROM sales\.regions/g)).toHaveLength(2);
-      expect(sql.match(/FROM sales\.(customers|sales_transactions)\b/g)).toHaveLength(2);
+      expect(sql.match(/FROM sales\.regions/g)).toBeNull();
+      expect(sql.match(/FROM sales\.customers_r2\b/g)).toHaveLength(1);
+      expect(sql.match(/FROM sales\.sales_transactions_r2\b/g)).toHaveLength(1);
+      expect(sql).not.toMatch(/FROM sales\.(customers|sales_transactions)\b/);
     });
 
-    it('carries region names as string constants in the tree, never as spliced text', async () => {
+    it('names regions by their ids, so no text the principal carries reaches the SQL', async () => {
       const sql = await rewrite('select count(*) from sales.regions', ['Middle East & Africa']);
-      const tree = JSON.stringify(parseSql(sql));
-      expect(tree).toContain('{"A_Const":{"sval":{"sval":"Middle East & Africa"}');
+      expect(sql).not.toContain('Middle East');
+      expect(JSON.stringify(parseSql(sql))).toContain('{"A_Const":{"ival":{"ival":5}');
     });
 
     it.each([
@@ -221,8 +239,20 @@ describe('Function: applyRegionScope (through PostgresSqlGuard.check)', () => {
       expect((await refusal('select count(*) from sales.products', ['Atlantis'])).rule).toBe('region_scope');
     });
 
-    it('knows exactly the regions of the warehouse', () => {
+    it('knows exactly the regions of the warehouse, with the ids of its reference data', () => {
       expect([...KNOWN_REGIONS]).toEqual(REGIONS.map((region) => region.region_name));
+      expect(WAREHOUSE_REGIONS.map(({ id, name }) => ({ region_id: id, region_name: name }))).toEqual(REGIONS);
+    });
+
+    it('has a type for every column of the warehouse, for the placeholders of hidden columns', () => {
+      for (const [table, columns] of Object.entries(WAREHOUSE_COLUMNS)) {
+        expect(Object.keys(WAREHOUSE_COLUMN_TYPES[table] ?? {}), table).toEqual(columns);
+      }
+    });
+
+    it('writes a column the role may not read as a typed NULL in its place', async () => {
+      const sql = await rewrite('select count(*) from sales.customers', ['Europe'], 'viewer');
+      expect(sql).toMatch(/customer_id,\s+NULL::text AS customer_name,\s+NULL::text AS email,\s+segment_id/);
     });
 
     it('still clamps the row count of a rewritten statement', async () => {
@@ -231,7 +261,7 @@ describe('Function: applyRegionScope (through PostgresSqlGuard.check)', () => {
 
     it('is applied for every role', async () => {
       for (const role of ['viewer', 'analyst', 'admin'] as const) {
-        expect(await rewrite('select count(*) from sales.regions', ['Europe'], role)).toContain("region_name IN ('Europe')");
+        expect(await rewrite('select count(*) from sales.regions', ['Europe'], role)).toMatch(/region_id IN \(2\)/);
       }
     });
   });

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadParser, type AstNode } from '../../functions/core/guard/postgres-parser.ts';
+import { checkColumnAccess } from '../../functions/core/guard/columns.ts';
 import { checkRelationsAndFunctions } from '../../functions/core/guard/relations-and-functions.ts';
 import { parse } from '../../functions/core/guard/statement.ts';
 
@@ -10,21 +11,35 @@ function check(sql: string): void {
 
 beforeAll(() => loadParser());
 
-describe('Function: checkRelationsAndFunctions — CTE scoping', () => {
+/**
+ * Unqualified names: whether one is a CTE in scope is decided by the column wall's resolver, the
+ * guard's one model of scope (the region rewrite follows the same bindings), so these cases run
+ * both walls.
+ */
+function checkNames(sql: string): void {
+  const statement = parse(sql).stmts[0]!.stmt as AstNode;
+  checkRelationsAndFunctions(statement);
+  checkColumnAccess(statement, { subject: 't', role: 'admin' });
+}
+
+describe('Functions: checkRelationsAndFunctions and checkColumnAccess — CTE scoping', () => {
   it.each([
     ['a CTE name defined after the entry that uses it', 'with a as (select * from pg_user), pg_user as (select 1) select * from a'],
     ['a CTE name used outside the subquery that defines it', 'select * from (with pg_user as (select 1) select * from pg_user) s, pg_user'],
     ['a CTE name used in a sibling subquery', 'select (select count(*) from (with api_keys as (select 1) select 1) x), (select count(*) from api_keys)'],
+    ['a CTE of one set-operation arm used in the other', '(with pg_user as (select 1 as n) select n from pg_user) union all select n from pg_user'],
   ])('treats %s as a table and refuses it', (_label, sql) => {
-    expect(() => check(sql)).toThrow(/not a warehouse table/);
+    expect(() => checkNames(sql)).toThrow(/not a warehouse table/);
   });
 
   it.each([
     ['an earlier CTE from a later one', 'with a as (select region_id from sales.regions), b as (select * from a) select * from b'],
     ['a recursive CTE from itself', 'with recursive r(n) as (select 1 union all select n + 1 from r where n < 3) select * from r'],
     ['an outer CTE from a nested subquery', 'with a as (select 1 as x) select (select x from a) from sales.regions'],
+    ['a set-operation arm with its own CTE', '(with top as (select region_id from sales.regions) select region_id from top) union all select 1'],
+    ['a CTE named with a reserved word', 'with "order" as (select region_id from sales.regions) select region_id from "order"'],
   ])('lets %s stand', (_label, sql) => {
-    expect(() => check(sql)).not.toThrow();
+    expect(() => checkNames(sql)).not.toThrow();
   });
 });
 

@@ -13,6 +13,14 @@ import type { BaseColumn } from './scope/namespace.ts';
 import type { ColumnRead } from './scope/reads.ts';
 import { resolveReads } from './scope/resolver.ts';
 import { WAREHOUSE_SCHEMA } from './schema.ts';
+import { walk } from './walk.ts';
+
+/**
+ * What every FROM reference of a checked statement stands for: the `RangeVar` fields object of the
+ * tree → the warehouse table it reads, or `null` for a CTE reference. Every `RangeVar` of the tree
+ * is in it (checked), so a rewrite that follows it misses no table and mistakes no CTE for one.
+ */
+export type TableReferences = ReadonlyMap<AstNode, string | null>;
 
 const HIDDEN: ReadonlyMap<Role, ReadonlySet<string>> = new Map(
   ROLES.map((role) => [
@@ -29,19 +37,39 @@ const HIDDEN: ReadonlyMap<Role, ReadonlySet<string>> = new Map(
  * checkColumnAccess(parseSingleQuery('select sum(cost) from sales.sales_transactions', 20_000).statement, viewer)
  * // throws Refusal('column', 'column sales_transactions.cost is not readable by role viewer')
  */
-export function checkColumnAccess(statement: AstNode, principal: Principal): void {
+export function checkColumnAccess(statement: AstNode, principal: Principal): TableReferences {
   const select = statement.SelectStmt as AstNode | undefined;
   if (!select) throw new Refusal('read_only', 'only a query (SELECT, WITH, VALUES) is allowed');
   const hidden = HIDDEN.get(principal.role);
   if (!hidden) throw new Refusal('column', `role ${String(principal.role)} is not known`);
+  const references = new Map<AstNode, string | null>();
   try {
-    resolveReads(select, (read) => {
-      if (hidden.has(`${read.source.table}.${read.source.column}`)) throw notReadable(read, hidden, principal.role);
-    });
+    resolveReads(
+      select,
+      (read) => {
+        if (hidden.has(`${read.source.table}.${read.source.column}`)) throw notReadable(read, hidden, principal.role);
+      },
+      (rangeVar, table) => references.set(rangeVar, table),
+    );
   } catch (error) {
     if (error instanceof RangeError) throw new Refusal('complexity', 'the statement is nested too deeply to check');
     throw error;
   }
+  requireEveryReferenceResolved(statement, references);
+  return references;
+}
+
+/**
+ * A table reference the resolver never reached (a construct it walks past) would be read without
+ * its columns checked and, for a scoped principal, without its region filter: refused, so that
+ * "every reference was resolved" is a fact the later walls can rely on.
+ */
+function requireEveryReferenceResolved(statement: AstNode, references: TableReferences): void {
+  walk(statement, (type, fields) => {
+    if (type === 'RangeVar' && !references.has(fields)) {
+      throw new Refusal('relation', `the reference to ${String(fields.relname)} stands where the guard cannot check it; read tables in FROM clauses`);
+    }
+  });
 }
 
 /**

@@ -2,23 +2,35 @@
  * Region scope (contract section 2): a scoped principal reads only rows of its regions in
  * `sales_transactions` and `customers` (each by its own `region_id`) and in `regions` itself.
  *
- * The guard enforces it by rewriting the checked tree, not by filtering results: every read of one
- * of those tables, wherever it stands (FROM, JOIN, subqueries in any clause, CTE bodies, set
- * operations, LATERAL, EXISTS, TABLESAMPLE), is replaced by a subquery that reads only the scoped
- * rows, under the reference's own alias:
+ * The guard enforces it by rewriting the checked tree, not by filtering results: every reference
+ * that the column wall's resolver bound to one of those tables (scope/resolver.ts — the one model
+ * of what a name stands for, so a CTE named `customers` is never mistaken for the table) is
+ * replaced by a subquery that reads only the scoped rows, under the reference's own alias:
  *
- *   sales.customers c  →  (SELECT * FROM sales.customers WHERE region_id IN
- *                            (SELECT region_id FROM sales.regions WHERE region_name IN ('Europe'))) c
+ *   sales.customers c  →  (SELECT customer_id, NULL::text AS customer_name, …
+ *                           FROM sales.customers_r2 WHERE region_id = 2
+ *                          UNION ALL SELECT … FROM sales.customers_r3 WHERE region_id = 3) c
  *
- * Because the filter sits on the table itself, no figure the statement computes can include
- * another region's rows, whatever the statement does with them afterwards. The replacement is built
- * as tree nodes with the region names as string constants, so nothing the principal carries is ever
- * spliced into SQL text. Row-level security (migration 005) enforces the same scope a second time,
- * inside the database.
+ * It reads the region's own partition (migration 006), so the planner estimates the statement from
+ * statistics of the scoped rows alone and the cost ceiling reveals nothing of other regions
+ * (cost.ts); a column the role may not read stands as a typed NULL, so the database's column
+ * privileges (migration 007) are never asked for it. The subquery is built from constants of the
+ * guard's own (table and column names, region ids), never from text the principal carries.
+ *
+ * The rewrite is checked like any other SQL (sql-guard.ts): after the SQL that will run is parsed
+ * again, {@link collapseRegionScope} turns each subquery that is exactly the scope's own back into
+ * the table reference, every wall runs again, and {@link requireRegionScope} refuses a read of a
+ * scoped table that did not come from such a subquery. Row-level security (migration 005) enforces
+ * the same scope a third time, inside the database.
  */
-import type { AstNode } from './postgres-parser.ts';
 import { dimensionByName } from '../catalog/catalog.ts';
+import { HIDDEN_COLUMNS } from '../catalog/access.ts';
+import type { Principal, Role } from '../principal.ts';
+import type { TableReferences } from './columns.ts';
+import { parseSql, type AstNode } from './postgres-parser.ts';
 import { Refusal } from './refusal.ts';
+import { sameTree } from './round-trip.ts';
+import { REGION_PARTITIONED_TABLES, WAREHOUSE_COLUMN_TYPES, WAREHOUSE_COLUMNS, WAREHOUSE_REGIONS, regionPartition } from './schema.ts';
 import { walk } from './walk.ts';
 
 /**
@@ -34,19 +46,38 @@ export const REGION_SCOPED_TABLES: ReadonlySet<string> = new Set(['sales_transac
 
 const SCHEMA = 'sales';
 
+/** What a scoped read depends on: the regions (by id, ascending) and the role's readable columns. */
+export interface RegionScope {
+  readonly regionIds: readonly number[];
+  readonly role: Role;
+}
+
+/** The principal's scope, checked; `undefined` when it reads every region. */
+export function regionScopeOf(principal: Principal): RegionScope | undefined {
+  if (principal.regions === undefined) return undefined;
+  const names = validateRegions(principal.regions);
+  const regionIds = names.map((name) => WAREHOUSE_REGIONS.find((region) => region.name === name)?.id);
+  if (regionIds.some((id) => id === undefined)) {
+    throw new Refusal('region_scope', `the principal's region scope names a region the warehouse has no id for`);
+  }
+  return { regionIds: [...new Set(regionIds as number[])].sort((a, b) => a - b), role: principal.role };
+}
+
 /**
- * Rewrites `statement` (a `{ SelectStmt }` node, in place) so that it reads only rows of `regions`.
- * `undefined` means every region and leaves the tree untouched. An empty list, or a name that is
- * not a region, is refused (rule `region_scope`): a scope that cannot be honoured must not run.
+ * Rewrites `statement` (a `{ SelectStmt }` node, in place) so that every reference in
+ * `references` to a scoped table reads only the principal's regions. An unscoped principal leaves
+ * the tree untouched. An empty scope, or a name that is not a region, is refused (rule
+ * `region_scope`): a scope that cannot be honoured must not run.
  *
  * @example
- * applyRegionScope(statement, ['Europe']); // every sales.customers read now sees Europe only
+ * const references = checkColumnAccess(statement, principal);
+ * applyRegionScope(statement, principal, references); // every sales.customers read now sees its regions only
  */
-export function applyRegionScope(statement: AstNode, regions: readonly string[] | undefined): void {
-  if (regions === undefined) return;
-  const names = validateRegions(regions);
+export function applyRegionScope(statement: AstNode, principal: Principal, references: TableReferences): void {
+  const scope = regionScopeOf(principal);
+  if (scope === undefined) return;
   qualifyColumnReferences(statement);
-  new ScopeRewriter(names).rewrite(statement, new Set());
+  replaceScopedReads(statement, references, scope);
 }
 
 /** The scope's names, checked and without duplicates, in the order given. */
@@ -64,99 +95,143 @@ export function validateRegions(regions: readonly string[]): string[] {
 }
 
 /**
- * Walks the tree with the set of CTE names visible at each point, and replaces every reference to a
- * region-scoped table by its filtered subquery. The subqueries it builds are never walked again.
+ * Turns every subquery of `statement` that is exactly the scope's own read of a table back into a
+ * plain reference to that table (in place), so that the walls can check the SQL that will run as
+ * they checked the statement. Returns the `RangeVar` fields objects it made: the only references
+ * to scoped tables {@link requireRegionScope} accepts.
  */
-class ScopeRewriter {
-  constructor(private readonly regions: readonly string[]) {}
-
-  /** Returns what should stand where `value` stood (the same value, rewritten inside, or a replacement). */
-  rewrite(value: unknown, ctes: ReadonlySet<string>): unknown {
+export function collapseRegionScope(statement: AstNode, principal: Principal): ReadonlySet<AstNode> {
+  const scope = regionScopeOf(principal);
+  const collapsed = new Set<AstNode>();
+  if (scope === undefined) return collapsed;
+  const visit = (value: unknown): unknown => {
     if (Array.isArray(value)) {
-      for (let index = 0; index < value.length; index++) value[index] = this.rewrite(value[index], ctes);
+      for (let index = 0; index < value.length; index++) value[index] = visit(value[index]);
       return value;
     }
     if (value === null || typeof value !== 'object') return value;
     const node = value as AstNode;
-    if (node.RangeVar) return this.scopedRelation(node.RangeVar as AstNode, ctes) ?? node;
-    if (node.RangeTableSample) return this.scopedSample(node, ctes);
-    if (node.SelectStmt) {
-      this.rewriteSelect(node.SelectStmt as AstNode, ctes);
-      return node;
+    const range = node.RangeSubselect as AstNode | undefined;
+    const match = range && range.lateral !== true ? matchScopedSubquery(range.subquery, scope) : undefined;
+    if (range && match) {
+      const rangeVar: AstNode = { schemaname: SCHEMA, relname: match.table, inh: true, relpersistence: 'p', alias: range.alias };
+      collapsed.add(rangeVar);
+      if (!match.sample) return { RangeVar: rangeVar };
+      return { RangeTableSample: { ...match.sample, relation: { RangeVar: rangeVar } } };
     }
-    for (const key of Object.keys(node)) node[key] = this.rewrite(node[key], ctes);
+    for (const key of Object.keys(node)) node[key] = visit(node[key]);
     return node;
-  }
+  };
+  visit(statement);
+  return collapsed;
+}
 
-  /**
-   * A SELECT's WITH list is visible to its body (every branch of a set operation included) and,
-   * in order, to the CTEs that follow; with RECURSIVE, to every CTE of the list, itself included —
-   * the same scoping PostgreSQL's parser applies.
-   */
-  private rewriteSelect(select: AstNode, outer: ReadonlySet<string>): void {
-    const withClause = select.withClause as AstNode | undefined;
-    let inner = outer;
-    if (withClause) {
-      const ctes = (withClause.ctes as AstNode[] | undefined) ?? [];
-      const names = ctes.map((cte) => String((cte.CommonTableExpr as AstNode | undefined)?.ctename));
-      inner = new Set([...outer, ...names]);
-      ctes.forEach((cte, index) => {
-        const visible = withClause.recursive ? inner : new Set([...outer, ...names.slice(0, index)]);
-        this.rewrite(cte, visible);
-      });
+/**
+ * Refuses (rule `region_scope`) a statement for a scoped principal in which a scoped table is read
+ * other than through the scope's own subquery. `references` come from the column wall run on the
+ * collapsed statement; `collapsed` from {@link collapseRegionScope}.
+ */
+export function requireRegionScope(principal: Principal, references: TableReferences, collapsed: ReadonlySet<AstNode>): void {
+  if (principal.regions === undefined) return;
+  for (const [rangeVar, table] of references) {
+    if (table !== null && REGION_SCOPED_TABLES.has(table) && !collapsed.has(rangeVar)) {
+      throw new Refusal('region_scope', `the statement as it would run reads ${SCHEMA}.${table} outside the principal's region scope; the guard refuses it rather than run it`);
     }
-    for (const key of Object.keys(select)) {
-      if (key !== 'withClause') select[key] = this.rewrite(select[key], inner);
-    }
-  }
-
-  /** The filtered subquery for a table reference, or undefined when the reference is not scoped. */
-  private scopedRelation(range: AstNode, ctes: ReadonlySet<string>): AstNode | undefined {
-    const table = scopedTable(range, ctes);
-    if (table === undefined) return undefined;
-    return rangeSubselect(this.scopedSelect(table, { RangeVar: baseRelation(range) }), aliasOf(range));
-  }
-
-  /**
-   * TABLESAMPLE applies only to a table, so the sample moves inside the subquery: the subquery
-   * samples the table, then keeps the scoped rows of the sample.
-   */
-  private scopedSample(node: AstNode, ctes: ReadonlySet<string>): AstNode {
-    const sample = node.RangeTableSample as AstNode;
-    const relation = (sample.relation as AstNode | undefined)?.RangeVar as AstNode | undefined;
-    for (const key of ['args', 'repeatable']) sample[key] = this.rewrite(sample[key], ctes);
-    const table = relation ? scopedTable(relation, ctes) : undefined;
-    if (relation === undefined || table === undefined) return node;
-    const inner = { RangeTableSample: { ...sample, relation: { RangeVar: baseRelation(relation) } } };
-    return rangeSubselect(this.scopedSelect(table, inner), aliasOf(relation));
-  }
-
-  /** `SELECT * FROM <from> WHERE <the table's rows are in scope>`, as a tree. */
-  private scopedSelect(table: string, from: AstNode): AstNode {
-    const names = this.regions.map(stringConstant);
-    const regionNameIn: AstNode = {
-      A_Expr: { kind: 'AEXPR_IN', name: [stringNode('=')], lexpr: columnRef('region_name'), rexpr: { List: { items: names } } },
-    };
-    if (table === 'regions') return select([from], regionNameIn);
-    const scopedRegionIds = select([{ RangeVar: baseRelation({ relname: 'regions', inh: true }) }], regionNameIn, [columnRef('region_id')]);
-    return select([from], {
-      SubLink: { subLinkType: 'ANY_SUBLINK', testexpr: columnRef('region_id'), subselect: scopedRegionIds },
-    });
   }
 }
 
-/** The scoped table a reference reads, if any: `sales.X` or unqualified `X` that no visible CTE shadows. */
-function scopedTable(range: AstNode, ctes: ReadonlySet<string>): string | undefined {
-  const name = String(range.relname);
-  const schema = range.schemaname as string | undefined;
-  if (range.catalogname !== undefined || !REGION_SCOPED_TABLES.has(name)) return undefined;
-  if (schema === undefined) return ctes.has(name) ? undefined : name;
-  return schema === SCHEMA ? name : undefined;
+/** Replaces, in place, every reference of `references` to a scoped table by the scope's subquery. */
+function replaceScopedReads(statement: AstNode, references: TableReferences, scope: RegionScope): void {
+  const scopedTable = (rangeVar: unknown): string | undefined => {
+    const table = rangeVar ? references.get(rangeVar as AstNode) : undefined;
+    return table && REGION_SCOPED_TABLES.has(table) ? table : undefined;
+  };
+  const visit = (value: unknown): unknown => {
+    if (Array.isArray(value)) {
+      for (let index = 0; index < value.length; index++) value[index] = visit(value[index]);
+      return value;
+    }
+    if (value === null || typeof value !== 'object') return value;
+    const node = value as AstNode;
+    const rangeVar = node.RangeVar as AstNode | undefined;
+    const rangeVarTable = scopedTable(rangeVar);
+    if (rangeVar && rangeVarTable) return rangeSubselect(scopedSubquery(rangeVarTable, scope), aliasOf(rangeVar));
+    const sample = node.RangeTableSample as AstNode | undefined;
+    const sampled = sample ? ((sample.relation as AstNode | undefined)?.RangeVar as AstNode | undefined) : undefined;
+    const sampledTable = scopedTable(sampled);
+    if (sample && sampled && sampledTable) {
+      const { relation: _relation, ...method } = sample;
+      return rangeSubselect(scopedSubquery(sampledTable, scope, structuredClone(method)), aliasOf(sampled));
+    }
+    for (const key of Object.keys(node)) node[key] = visit(node[key]);
+    return node;
+  };
+  visit(statement);
 }
 
-/** The table itself, schema-qualified, without the reference's alias (the subquery carries it). */
-function baseRelation(range: AstNode): AstNode {
-  return { schemaname: SCHEMA, relname: range.relname, inh: range.inh === true, relpersistence: 'p' };
+/** A `TABLESAMPLE` clause without its relation: method, arguments, `REPEATABLE`. */
+type SampleClause = Record<string, unknown>;
+
+/**
+ * The scope's read of `table` as a `{ SelectStmt }` node: the scoped rows, the role's readable
+ * columns in table order with typed NULLs for the others, and the sample applied to each partition.
+ */
+export function scopedSubquery(table: string, scope: RegionScope, sample?: SampleClause): AstNode {
+  const key = `${table}|${scope.role}|${scope.regionIds.join(',')}`;
+  let template = TEMPLATES.get(key);
+  if (!template) {
+    template = parseSql(scopedSubqueryText(table, scope)).stmts[0]!.stmt;
+    TEMPLATES.set(key, template);
+  }
+  const subquery = structuredClone(template);
+  if (sample) {
+    for (const arm of setOperationArms(subquery.SelectStmt as AstNode)) {
+      const from = arm.fromClause as AstNode[];
+      from[0] = { RangeTableSample: { relation: from[0], ...structuredClone(sample) } };
+    }
+  }
+  return subquery;
+}
+
+/** The plain SELECTs of a set operation, left to right (a SELECT's arms are bare `SelectStmt` fields). */
+function setOperationArms(select: AstNode): AstNode[] {
+  if (select.op === undefined || select.op === 'SETOP_NONE') return [select];
+  return [...setOperationArms(select.larg as AstNode), ...setOperationArms(select.rarg as AstNode)];
+}
+
+const TEMPLATES = new Map<string, AstNode>();
+
+/** The text of {@link scopedSubquery}: every name and number in it is the guard's own constant. */
+function scopedSubqueryText(table: string, scope: RegionScope): string {
+  const hidden = new Set(HIDDEN_COLUMNS[scope.role][table] ?? []);
+  const types = WAREHOUSE_COLUMN_TYPES[table]!;
+  const columns = WAREHOUSE_COLUMNS[table]!.map((column) => (hidden.has(column) ? `NULL::${types[column]} AS ${column}` : column)).join(', ');
+  if (!REGION_PARTITIONED_TABLES.has(table)) {
+    return `SELECT ${columns} FROM ${SCHEMA}.${table} WHERE region_id IN (${scope.regionIds.join(', ')})`;
+  }
+  return scope.regionIds
+    .map((id) => `SELECT ${columns} FROM ${SCHEMA}.${regionPartition(table, id)} WHERE region_id = ${id}`)
+    .join(' UNION ALL ');
+}
+
+/** The table and sample of a subquery that is exactly {@link scopedSubquery} for `scope`, if it is one. */
+function matchScopedSubquery(subquery: unknown, scope: RegionScope): { table: string; sample?: SampleClause } | undefined {
+  let arm = (subquery as AstNode | undefined)?.SelectStmt as AstNode | undefined;
+  while (arm && arm.op !== undefined && arm.op !== 'SETOP_NONE') arm = arm.larg as AstNode | undefined;
+  const from = (arm?.fromClause as AstNode[] | undefined)?.[0];
+  const sample = from?.RangeTableSample as AstNode | undefined;
+  const rangeVar = (sample ? (sample.relation as AstNode | undefined)?.RangeVar : from?.RangeVar) as AstNode | undefined;
+  if (!rangeVar || rangeVar.schemaname !== SCHEMA) return undefined;
+  const table = [...REGION_SCOPED_TABLES].find((name) =>
+    REGION_PARTITIONED_TABLES.has(name) ? rangeVar.relname === regionPartition(name, scope.regionIds[0]!) : rangeVar.relname === name,
+  );
+  if (!table) return undefined;
+  let method: SampleClause | undefined;
+  if (sample) {
+    const { relation: _relation, ...rest } = sample;
+    method = rest;
+  }
+  return sameTree(scopedSubquery(table, scope, method), subquery) ? { table, ...(method ? { sample: method } : {}) } : undefined;
 }
 
 /** The reference's alias (with its column list), or the table's own name when it had none. */
@@ -167,30 +242,6 @@ function aliasOf(range: AstNode): AstNode {
 
 function rangeSubselect(subquery: AstNode, alias: AstNode): AstNode {
   return { RangeSubselect: { subquery, alias } };
-}
-
-function select(fromClause: AstNode[], whereClause: AstNode, targets: AstNode[] = [{ ColumnRef: { fields: [{ A_Star: {} }] } }]): AstNode {
-  return {
-    SelectStmt: {
-      targetList: targets.map((val) => ({ ResTarget: { val } })),
-      fromClause,
-      whereClause,
-      limitOption: 'LIMIT_OPTION_DEFAULT',
-      op: 'SETOP_NONE',
-    },
-  };
-}
-
-function columnRef(name: string): AstNode {
-  return { ColumnRef: { fields: [stringNode(name)] } };
-}
-
-function stringNode(value: string): AstNode {
-  return { String: { sval: value } };
-}
-
-function stringConstant(value: string): AstNode {
-  return { A_Const: { sval: { sval: value } } };
 }
 
 /**

@@ -9,32 +9,20 @@ import { Refusal } from './refusal.ts';
 import { nameParts, walk, type AstPath } from './walk.ts';
 
 export function checkRelationsAndFunctions(statement: AstNode): void {
-  checkWithin(statement, new Set());
+  checkWithin(statement);
 }
 
 /**
- * Checks a subtree where the CTE names in `visible` may stand for relations. CTE names are scoped
- * as PostgreSQL scopes them: a plain WITH entry sees only the entries before it, a RECURSIVE one
- * sees all of them, the query body sees all; a name used anywhere else is a table (and must be a
- * warehouse table), so `with a as (select * from pg_user), pg_user as (…) …` cannot pass.
+ * Checks every node of a subtree. A qualified relation name must be a warehouse table of schema
+ * sales; an unqualified one may also be a CTE, which only the name-resolution engine can tell
+ * (scope/resolver.ts, the one model of CTE scoping: per query level, set-operation arm and
+ * sublink), so it judges those: a name that is neither a table nor a CTE in scope is refused there.
  */
-function checkWithin(root: unknown, visible: ReadonlySet<string>, startPath: AstPath = []): void {
+function checkWithin(root: unknown, startPath: AstPath = []): void {
   const visit = (type: string, fields: AstNode, path: AstPath): boolean | void => {
     switch (type) {
-      case 'SelectStmt': {
-        const withClause = fields.withClause as { ctes?: AstNode[]; recursive?: boolean } | undefined;
-        if (!withClause?.ctes?.length) return;
-        const names = withClause.ctes.map((cte) => String((cte.CommonTableExpr as AstNode).ctename));
-        withClause.ctes.forEach((cte, index) => {
-          const seen = withClause.recursive ? names : names.slice(0, index);
-          checkWithin((cte.CommonTableExpr as AstNode).ctequery, new Set([...visible, ...seen]), [...path, 'ctes', index]);
-        });
-        const { withClause: _ctes, ...body } = fields;
-        checkWithin(body, new Set([...visible, ...names]), path);
-        return false;
-      }
       case 'RangeVar':
-        return checkRelation(fields, visible);
+        return checkRelation(fields);
       case 'RangeFunction':
         // The call itself is allowed here by name; its arguments and alias go through every check.
         for (const call of checkRangeFunction(fields)) walk(call.args, visitWithTypes, [...path]);
@@ -111,11 +99,11 @@ function isLiteral(node: unknown): boolean {
   return Boolean(expression && expression.kind === 'AEXPR_OP' && expression.lexpr === undefined && isLiteral(expression.rexpr));
 }
 
-function checkRelation(range: AstNode, cteNames: ReadonlySet<string>): void {
+function checkRelation(range: AstNode): void {
   const schema = range.schemaname as string | undefined;
   const name = String(range.relname);
   if (range.catalogname) throw new Refusal('relation', `database-qualified names are not allowed (${range.catalogname}.${schema}.${name})`);
-  if (schema === undefined && cteNames.has(name)) return;
+  if (schema === undefined && !WAREHOUSE_TABLES.has(name)) return; // a CTE, or refused by the resolver
   if (schema !== undefined && schema !== WAREHOUSE_SCHEMA) {
     throw new Refusal('relation', `relation ${schema}.${name} is outside schema ${WAREHOUSE_SCHEMA}; only the sales tables can be read`);
   }

@@ -6,8 +6,12 @@
  * The walls, in order: one parseable query that cannot write (statement.ts); relations only from
  * schema sales, allow-listed functions and casts (relations-and-functions.ts); complexity limits
  * (limits.ts); columns the role may read (columns.ts); the region scope rewrite (region-scope.ts); the
- * row cap; a re-parse of the SQL that will run; and, when the guard has an estimator (a warehouse
- * that can EXPLAIN), the cost ceiling on the plan of exactly that SQL (cost.ts).
+ * row cap. Then the guard checks what will run, not what it was given: the rewritten tree is
+ * deparsed, the SQL parsed again, and that tree must be the rewritten tree itself (locations aside,
+ * round-trip.ts) — so no gap of the deparser can change a statement's meaning — and every wall runs
+ * again on it, with the scope's own subqueries collapsed back to the tables they stand for. Last,
+ * when the guard has an estimator (a warehouse that can EXPLAIN), the cost ceiling on the plan of
+ * exactly that SQL (cost.ts).
  */
 import type { Principal } from '../principal.ts';
 import type { GuardVerdict, SqlGuard } from '../ports.ts';
@@ -18,7 +22,9 @@ import { deparseTree, loadParser, type AstNode } from './postgres-parser.ts';
 import { applyRegionScope } from './region-scope.ts';
 import { checkRelationsAndFunctions } from './relations-and-functions.ts';
 import { Refusal } from './refusal.ts';
-import { parse, parseSingleQuery } from './statement.ts';
+import { parseSingleQuery } from './statement.ts';
+import { checkWhatRuns } from './what-runs.ts';
+import type { TableReferences } from './columns.ts';
 
 export interface GuardOptions {
   /** The most rows a statement may return: a LIMIT is added, or lowered to this. */
@@ -84,19 +90,20 @@ export class PostgresSqlGuard implements SqlGuard {
 
   private rewrite(sql: string, principal: Principal): string {
     const { tree, statement } = parseSingleQuery(sql, this.options.maxLength);
+    const references = this.checkWalls(statement, principal);
+    applyRegionScope(statement, principal, references);
+    clampLimit(statement.SelectStmt as AstNode, this.options.maxRows);
+    const rewritten = deparse(tree.version, statement);
+    checkWhatRuns(rewritten, statement, principal, { walls: (tree) => this.checkWalls(tree, principal), maxRows: this.options.maxRows });
+    return rewritten;
+  }
+
+  /** The walls that judge a statement as written: relations, functions, complexity, columns. */
+  private checkWalls(statement: AstNode, principal: Principal): TableReferences {
     checkRelationsAndFunctions(statement);
     // Structure before columns: the cheap bounds first, so no later wall walks a tree of any size.
     checkComplexity(statement, this.options.complexity);
-    checkColumnAccess(statement, principal);
-    applyRegionScope(statement, principal.regions);
-    clampLimit(statement.SelectStmt as AstNode, this.options.maxRows);
-    const rewritten = deparse(tree.version, statement);
-    // The SQL that runs must itself be one query: re-parse what we wrote.
-    const again = parse(rewritten);
-    if (again.stmts.length !== 1 || !again.stmts[0]!.stmt.SelectStmt) {
-      throw new Refusal('round_trip', 'the rewritten statement did not re-parse as one query');
-    }
-    return rewritten;
+    return checkColumnAccess(statement, principal);
   }
 }
 

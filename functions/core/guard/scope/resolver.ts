@@ -38,9 +38,17 @@ import { tableScopeColumns, type ReadKind, type ReadSink } from './reads.ts';
  * Resolves every column reference of a query (`SelectStmt` fields) and reports each base column
  * read to `sink`. Returns the query's output columns. Throws `Refusal` for what cannot be resolved.
  */
-export function resolveReads(select: AstNode, sink: ReadSink): readonly ScopeColumn[] {
-  return new Resolver(sink).select(select, null, null);
+export function resolveReads(select: AstNode, sink: ReadSink, onTable?: TableSink): readonly ScopeColumn[] {
+  return new Resolver(sink, onTable).select(select, null, null);
 }
+
+/**
+ * Receives every FROM reference the resolver bound, as the very `RangeVar` fields object of the
+ * tree: with the warehouse table's name, or `null` for a reference to a CTE. The region-scope
+ * rewrite replaces exactly the table references, so the column wall and the rewrite cannot disagree
+ * about what a name stands for: there is one model of scope, this one.
+ */
+export type TableSink = (rangeVar: AstNode, table: string | null) => void;
 
 interface CteEntry {
   readonly name: string;
@@ -83,7 +91,10 @@ class Resolver {
   private readonly subqueryOutputs = new WeakMap<object, readonly ScopeColumn[]>();
   private readonly subqueryName = (sublink: AstNode): string | undefined => this.subqueryOutputs.get(sublink)?.[0]?.name;
 
-  constructor(private readonly sink: ReadSink) {}
+  constructor(
+    private readonly sink: ReadSink,
+    private readonly onTable?: TableSink,
+  ) {}
 
   // ---- queries ---------------------------------------------------------------------------------
 
@@ -315,7 +326,10 @@ class Resolver {
     }
     if (schema === undefined) {
       const cte = this.lookupCte(env, relname);
-      if (cte) return item(aliasName ?? relname, null, false, renameColumns(this.cteColumns(cte), renames));
+      if (cte) {
+        this.onTable?.(fields, null);
+        return item(aliasName ?? relname, null, false, renameColumns(this.cteColumns(cte), renames));
+      }
     }
     const columns = schema === undefined || schema === WAREHOUSE_SCHEMA ? tableScopeColumns(relname) : undefined;
     if (!columns) {
@@ -324,6 +338,7 @@ class Resolver {
     if (renames.length > columns.length) {
       throw new Refusal('column', `table ${relname} has ${columns.length} columns available but ${renames.length} columns specified`);
     }
+    this.onTable?.(fields, relname);
     return item(aliasName ?? relname, relname, alias === undefined, renameColumns(columns, renames));
   }
 
