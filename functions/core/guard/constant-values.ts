@@ -6,14 +6,30 @@
  * plans (`repeat('x', 1e9)` is computed by EXPLAIN itself), and PostgreSQL estimates a
  * `generate_series` only from arguments it can fold, so both must be bounded from the syntax tree.
  * Anything this module cannot evaluate is `undefined`, and the callers refuse it: it fails closed.
+ * Dates and times are ranges that surely hold the server's value (datetime-values.ts reads the
+ * literals), so a series is sized by the longest it can be, never by a guess.
  */
+import {
+  CLOCK_SKEW_MS,
+  convertMoment,
+  DAY_MS,
+  daysFromCivil,
+  daysInMonth,
+  fromClock,
+  HOUR_MS,
+  readMoment,
+  truncationReach,
+  ZONE_SLACK_MS,
+  type Moment,
+  type TimeType,
+} from './datetime-values.ts';
 import type { AstNode } from './postgres-parser.ts';
 import { nameParts } from './walk.ts';
 
-/** A constant the guard could evaluate: a number, a point in time, a duration or an untyped string. */
+/** A constant the guard could evaluate: a number, a point in time (a range, datetime-values.ts), a duration or an untyped string. */
 export type ConstantValue =
   | { readonly kind: 'number'; readonly value: number }
-  | { readonly kind: 'time'; readonly ms: number }
+  | Moment
   | Interval
   | { readonly kind: 'text'; readonly value: string };
 
@@ -30,8 +46,6 @@ export interface Interval {
   readonly most: number;
 }
 
-const DAY_MS = 86_400_000;
-const HOUR_MS = 3_600_000;
 /** A month as PostgreSQL's interval arithmetic averages it for estimates (30.44 days). */
 const MONTH_MS = 30.436875 * DAY_MS;
 
@@ -61,9 +75,11 @@ const INTERVAL_FIELD_UNITS: readonly [number, number][] = [
   [1 << 2, 12 * MONTH_MS], // YEAR
 ];
 
-const NUMERIC_TYPES = new Set(['int2', 'int4', 'int8', 'smallint', 'integer', 'int', 'bigint', 'numeric', 'decimal', 'float4', 'float8', 'real']);
-const TIME_TYPES = new Set(['date', 'timestamp', 'timestamptz']);
-const NOW_FUNCTIONS = new Set(['now', 'current_date', 'current_timestamp', 'localtimestamp', 'transaction_timestamp', 'statement_timestamp']);
+/** Numeric type names, as the parser writes them and as people spell them. */
+export const NUMERIC_TYPES: ReadonlySet<string> = new Set(['int2', 'int4', 'int8', 'smallint', 'integer', 'int', 'bigint', 'numeric', 'decimal', 'float4', 'float8', 'real']);
+const TIME_TYPES: ReadonlySet<string> = new Set(['date', 'timestamp', 'timestamptz']);
+/** Functions that return the statement's clock as a timestamptz. */
+const NOW_FUNCTIONS = new Set(['now', 'current_timestamp', 'transaction_timestamp', 'statement_timestamp']);
 
 /** Evaluates a constant expression of the tree, or `undefined` when it is not one this module knows. */
 export function evaluateConstant(node: unknown): ConstantValue | undefined {
@@ -74,7 +90,13 @@ export function evaluateConstant(node: unknown): ConstantValue | undefined {
   if (n.A_Expr) return evaluateOperator(n.A_Expr as AstNode);
   if (n.SQLValueFunction) {
     const op = String((n.SQLValueFunction as AstNode).op);
-    return /^SVFOP_(CURRENT_DATE|CURRENT_TIMESTAMP|LOCALTIMESTAMP)/.test(op) ? { kind: 'time', ms: Date.now() } : undefined;
+    const now = Date.now();
+    if (op === 'SVFOP_CURRENT_DATE') return fromClock('date', now, 'timestamptz');
+    // With a precision (`current_timestamp(0)`) the value is rounded: within a second of the clock.
+    const rounded = (value: Moment): Moment => (op.endsWith('_N') ? widen(value, 1_000) : value);
+    if (op.startsWith('SVFOP_CURRENT_TIMESTAMP')) return rounded(fromClock('timestamptz', now, 'timestamptz'));
+    if (op.startsWith('SVFOP_LOCALTIMESTAMP')) return rounded(fromClock('timestamp', now, 'timestamptz'));
+    return undefined;
   }
   if (n.FuncCall) return evaluateFunction(n.FuncCall as AstNode);
   return undefined;
@@ -97,23 +119,52 @@ export function constantText(node: unknown): string | undefined {
 }
 
 /**
- * How many rows `generate_series(start, stop[, step])` yields, from its arguments, or `undefined`
- * when they are not constants this module can evaluate (a column, a subquery, `'infinity'`).
+ * How many rows `generate_series(start, stop[, step[, zone]])` yields at most, from its arguments,
+ * or `undefined` when they are not constants this module can evaluate exactly enough (a column, a
+ * subquery, `'infinity'`, a date it cannot read as the server reads it).
  */
 export function seriesLength(args: readonly unknown[]): number | undefined {
   if (args.length < 2 || args.length > 4) return undefined;
-  const start = evaluateConstant(args[0]);
-  const stop = evaluateConstant(args[1]);
-  const step = args.length >= 3 ? evaluateConstant(args[2]) : { kind: 'number' as const, value: 1 };
+  const values = args.slice(0, 3).map(evaluateConstant);
+  const [start, stop] = values;
+  const step = args.length >= 3 ? values[2] : { kind: 'number' as const, value: 1 };
   if (!start || !stop || !step) return undefined;
-  const span = difference(start, stop);
-  const timeSeries = start.kind === 'time' || stop.kind === 'time';
-  const interval = step.kind === 'interval' ? step : timeSeries && step.kind === 'text' ? parseInterval(step.value, undefined) : undefined;
-  const stride = interval ? slowestStride(interval) : timeSeries ? undefined : numberOf(step);
-  if (span === undefined || stride === undefined || !Number.isFinite(span) || !Number.isFinite(stride)) return undefined;
-  if (stride === 0 || span / stride < 0) return 0;
-  // A small tolerance: month steps are averaged, so Jan 1 → Dec 1 by month is 11.0 steps, not 10.99.
+  const timeSeries = start.kind === 'time' || stop.kind === 'time' || step.kind === 'interval' || args.length === 4;
+  if (!timeSeries) {
+    const [from, to, stride] = [numberOf(start), numberOf(stop), numberOf(step)];
+    if (from === undefined || to === undefined || stride === undefined) return undefined;
+    return count(to - from, to - from, stride);
+  }
+  const interval = step.kind === 'interval' ? step : step.kind === 'text' ? parseInterval(step.value, undefined) : undefined;
+  if (!interval) return undefined;
+  // generate_series(timestamp, timestamp, interval) only when a bound is a timestamp and none is
+  // a date or timestamptz; everything else (dates included) runs as timestamptz.
+  const types = [start, stop].map((value) => (value.kind === 'time' ? value.type : undefined));
+  const type: TimeType = args.length < 4 && types.includes('timestamp') && types.every((t) => t === 'timestamp' || t === undefined) ? 'timestamp' : 'timestamptz';
+  const [from, to] = [asMoment(start, type), asMoment(stop, type)];
+  if (!from || !to) return undefined;
+  const skew = from.clock === to.clock ? 0 : CLOCK_SKEW_MS;
+  const stride = slowestStride(interval);
+  if (stride === undefined) return undefined;
+  // The longest the series can be: its bounds as far apart as their ranges allow, in its direction.
+  return count(to.most - from.least + skew, to.least - from.most - skew, stride);
+}
+
+/** Rows of a series over a span of `widest` (stepping up) or `narrowest` (stepping down), or `undefined`. */
+function count(widest: number, narrowest: number, stride: number): number | undefined {
+  if (!Number.isFinite(widest) || !Number.isFinite(narrowest) || !Number.isFinite(stride)) return undefined;
+  if (stride === 0) return 0;
+  const span = stride > 0 ? widest : narrowest;
+  if (span / stride < 0) return 0;
+  // A small tolerance: a series that lands on its stop has one more row than the division says.
   return Math.floor(span / stride + 0.05) + 1;
+}
+
+/** A bound read as the series' type: an untyped literal is read as that type, a typed value converted to it. */
+function asMoment(value: ConstantValue, type: TimeType): Moment | undefined {
+  if (value.kind === 'time') return convertMoment(value, type);
+  if (value.kind === 'text') return readMoment(value.value, type);
+  return undefined;
 }
 
 /**
@@ -147,17 +198,6 @@ function calendarInterval(count: number, average: number, shortest: number, long
   return count >= 0 ? interval(count * average, count * shortest, count * longest) : interval(count * average, count * longest, count * shortest);
 }
 
-function difference(start: ConstantValue, stop: ConstantValue): number | undefined {
-  const asTime = (value: ConstantValue): number | undefined =>
-    value.kind === 'time' ? value.ms : value.kind === 'text' ? parseTimestamp(value.value) : undefined;
-  if (start.kind === 'time' || stop.kind === 'time') {
-    const [from, to] = [asTime(start), asTime(stop)];
-    return from === undefined || to === undefined ? undefined : to - from;
-  }
-  const [from, to] = [numberOf(start), numberOf(stop)];
-  return from === undefined || to === undefined ? undefined : to - from;
-}
-
 function numberOf(value: ConstantValue): number | undefined {
   if (value.kind === 'number') return value.value;
   if (value.kind === 'text' && value.value.trim() !== '' && Number.isFinite(Number(value.value))) return Number(value.value);
@@ -186,18 +226,30 @@ function evaluateCast(cast: AstNode): ConstantValue | undefined {
     return value === undefined ? undefined : { kind: 'number', value };
   }
   if (TIME_TYPES.has(type)) {
-    if (inner.kind === 'time') return inner;
-    if (inner.kind !== 'text') return undefined;
-    const ms = parseTimestamp(inner.value);
-    return ms === undefined ? undefined : { kind: 'time', ms };
+    const target = type as TimeType;
+    const value = inner.kind === 'time' ? convertMoment(inner, target) : inner.kind === 'text' ? readMoment(inner.value, target) : undefined;
+    // `timestamp(0)` rounds to its precision: within a second either way.
+    const typmods = (typeName?.typmods as unknown[] | undefined) ?? [];
+    return value && typmods.length > 0 && target !== 'date' ? widen(value, 1_000) : value;
   }
   if (type === 'interval') {
-    if (inner.kind === 'interval') return inner;
+    if (inner.kind === 'interval') return typeName?.typmods ? undefined : inner;
     if (inner.kind !== 'text') return undefined;
     return parseInterval(inner.value, typeName?.typmods);
   }
-  if (type === 'text' || type === 'varchar') return inner.kind === 'text' ? inner : undefined;
+  if ((type === 'text' || type === 'varchar') && !typeName?.typmods) return inner.kind === 'text' ? inner : undefined;
   return undefined;
+}
+
+/** A moment `by` ms wider on both sides. */
+function widen(value: Moment, by: number): Moment {
+  return { ...value, least: value.least - by, most: value.most + by };
+}
+
+/** A moment moved by an interval (`sign` -1 subtracts it): as far as the interval's least and most reach. */
+function shift(value: Moment, step: Interval, sign: 1 | -1, type: TimeType = value.type): Moment {
+  const [low, high] = sign === 1 ? [step.least, step.most] : [-step.most, -step.least];
+  return { ...value, type, least: value.least + low, most: value.most + high };
 }
 
 function evaluateOperator(expression: AstNode): ConstantValue | undefined {
@@ -213,25 +265,12 @@ function evaluateOperator(expression: AstNode): ConstantValue | undefined {
   }
   const left = evaluateConstant(expression.lexpr);
   if (!left) return undefined;
-  const time = (value: ConstantValue): number | undefined =>
-    value.kind === 'time' ? value.ms : value.kind === 'text' ? parseTimestamp(value.value) : undefined;
-  const duration = (value: ConstantValue): Interval | undefined =>
-    value.kind === 'interval' ? value : value.kind === 'text' ? parseInterval(value.value, undefined) : undefined;
-  if (left.kind === 'time' || right.kind === 'time' || left.kind === 'interval' || right.kind === 'interval') {
+  if (left.kind === 'time' || right.kind === 'time') return timeArithmetic(operator, left, right);
+  if (left.kind === 'interval' || right.kind === 'interval') {
     if (operator === '+' || operator === '-') {
-      const sign = operator === '+' ? 1 : -1;
-      if (left.kind === 'time') {
-        const shift = right.kind === 'number' ? right.value * DAY_MS : duration(right)?.ms;
-        return shift === undefined ? undefined : { kind: 'time', ms: left.ms + sign * shift };
-      }
-      if (right.kind === 'time' && operator === '+') {
-        const shift = left.kind === 'number' ? left.value * DAY_MS : duration(left)?.ms;
-        return shift === undefined ? undefined : { kind: 'time', ms: right.ms + shift };
-      }
-      const [a, b] = [duration(left), duration(right)];
-      if (left.kind === 'interval' && a !== undefined && b !== undefined) return addIntervals(a, b, sign);
-      const at = time(left);
-      return at === undefined || b === undefined ? undefined : { kind: 'time', ms: at + sign * b.ms };
+      const [a, b] = [durationOf(left), durationOf(right)];
+      // text + interval is ambiguous to the server (a date? an interval?): only interval ± interval.
+      return left.kind === 'interval' && a !== undefined && b !== undefined ? addIntervals(a, b, operator === '+' ? 1 : -1) : undefined;
     }
     if (operator === '*' || operator === '/') {
       const [span, factor] = left.kind === 'interval' ? [left, numberOf(right)] : right.kind === 'interval' && operator === '*' ? [right, numberOf(left)] : [undefined, undefined];
@@ -258,43 +297,73 @@ function evaluateOperator(expression: AstNode): ConstantValue | undefined {
   }
 }
 
+/**
+ * `date ± integer` (days, a date), `date ± interval` (a timestamp), `timestamp[tz] ± interval`, and
+ * `interval + time`, each as the server types it; anything else with a time is not evaluated.
+ */
+function timeArithmetic(operator: string, left: ConstantValue, right: ConstantValue): Moment | undefined {
+  if (operator !== '+' && operator !== '-') return undefined;
+  const sign = operator === '+' ? 1 : -1;
+  const [moment, other] = left.kind === 'time' ? [left, right] : operator === '+' && right.kind === 'time' ? [right, left] : [undefined, undefined];
+  if (!moment || !other || other.kind === 'time') return undefined;
+  if (moment.type === 'date') {
+    if (other.kind === 'number') {
+      if (!Number.isInteger(other.value)) return undefined;
+      return { ...moment, least: moment.least + sign * other.value * DAY_MS, most: moment.most + sign * other.value * DAY_MS };
+    }
+    return other.kind === 'interval' ? shift(moment, other, sign, 'timestamp') : undefined;
+  }
+  const step = other.kind === 'interval' ? other : other.kind === 'text' && left.kind === 'time' ? parseInterval(other.value, undefined) : undefined;
+  return step ? shift(moment, step, sign) : undefined;
+}
+
+function durationOf(value: ConstantValue): Interval | undefined {
+  return value.kind === 'interval' ? value : value.kind === 'text' ? parseInterval(value.value, undefined) : undefined;
+}
+
 function evaluateFunction(call: AstNode): ConstantValue | undefined {
   const parts = nameParts(call.funcname);
   if (parts.length > 1 && parts[0] !== 'pg_catalog') return undefined;
   const name = parts.at(-1)?.toLowerCase() ?? '';
   const args = (call.args as unknown[] | undefined) ?? [];
-  if (NOW_FUNCTIONS.has(name) && args.length === 0) return { kind: 'time', ms: Date.now() };
+  if (call.agg_star || call.over || args.some((arg) => (arg as AstNode | undefined)?.NamedArgExpr)) return undefined;
+  if (NOW_FUNCTIONS.has(name) && args.length === 0) return fromClock('timestamptz', Date.now(), 'timestamptz');
   if (name === 'date_trunc' && (args.length === 2 || args.length === 3)) {
-    // Truncating moves a bound by less than one unit: close enough for a size estimate.
+    // Truncating moves a value back by less than one unit; a zone argument moves it by at most a zone.
+    const unit = constantText(args[0]);
+    const reach = unit === undefined ? undefined : truncationReach(unit);
     const value = evaluateConstant(args[1]);
-    if (value?.kind === 'time') return value;
-    const ms = value?.kind === 'text' ? parseTimestamp(value.value) : undefined;
-    return ms === undefined ? undefined : { kind: 'time', ms };
+    // date_trunc(text, date) runs on the date as a timestamptz; an untyped literal is read as one too.
+    const moment = value?.kind === 'time' ? convertMoment(value, value.type === 'date' ? 'timestamptz' : value.type) : value?.kind === 'text' ? readMoment(value.value, 'timestamptz') : undefined;
+    if (reach === undefined || !moment) return undefined;
+    const zone = args.length === 3 || moment.type === 'timestamptz' ? ZONE_SLACK_MS : 0;
+    return { ...moment, least: moment.least - reach - zone, most: moment.most + zone };
   }
   if (name === 'make_date' && args.length === 3) {
-    const [year, month, day] = args.map(constantNumber);
-    if (year === undefined || month === undefined || day === undefined) return undefined;
-    return { kind: 'time', ms: Date.UTC(year, month - 1, day) };
+    const [written, month, day] = args.map(constantNumber);
+    if (written === undefined || month === undefined || day === undefined || ![written, month, day].every(Number.isInteger)) return undefined;
+    // make_date reads a negative year as BC: -44 is 44 BC, astronomical year -43; there is no year 0.
+    const year = written < 0 ? written + 1 : written;
+    if (written === 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+    const ms = daysFromCivil(year, month, day) * DAY_MS;
+    return { kind: 'time', type: 'date', least: ms, most: ms, clock: false };
   }
   return undefined;
-}
-
-/** `2024-01-01`, `2024-01-01 10:00[:00[.000]][zone]`; `undefined` for anything else ('infinity', 'now'). */
-function parseTimestamp(text: string): number | undefined {
-  const match = /^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?(?:\s*(?:Z|[+-]\d{1,2}(?::?\d{2})?|[A-Za-z_/]+))?\s*$/.exec(text);
-  if (!match) return undefined;
-  const [, year, month, day, hour, minute, second] = match;
-  return Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour ?? 0), Number(minute ?? 0), Number(second ?? 0));
 }
 
 /** `1 month`, `7 days`, `1 year 2 months`, `01:30:00`, `-1 week`; a bare number takes the typmod's unit. */
 function parseInterval(text: string, typmods: unknown): Interval | undefined {
   const trimmed = text.trim().toLowerCase();
+  const restricted = Array.isArray(typmods) && typmods.length > 0;
   if (/^[+-]?\d+(\.\d+)?$/.test(trimmed)) {
+    // A field restriction or precision truncates or rounds a fraction (interval '1.9' second(0) is
+    // 2 seconds, interval '90 seconds' minute is 1 minute): with one, only whole numbers are exact.
+    if (restricted && !/^[+-]?\d+$/.test(trimmed)) return undefined;
     const mask = constantNumber((typmods as unknown[] | undefined)?.[0]);
     const unit = mask === undefined ? 1_000 : INTERVAL_FIELD_UNITS.find(([bit]) => (mask & bit) !== 0)?.[1];
     return unit === undefined ? undefined : component(Number(trimmed), unit);
   }
+  if (restricted) return undefined;
   let total = interval(0);
   let rest = trimmed.replace(/^@\s*/, '');
   const clock = /(?:^|\s)([+-]?)(\d+):(\d{2})(?::(\d{2}(?:\.\d+)?))?$/.exec(rest);

@@ -1,7 +1,8 @@
 /**
  * Size and complexity: the row cap (a LIMIT added or lowered) and structural limits that keep a
  * statement's work bounded before anything plans or runs it — joins, subquery depth, CTEs, no
- * recursion, generated series and padded strings of a known, small size.
+ * recursion, generated series and padded strings of a known, small size, and regular expressions
+ * that are constants the guard can read (regex-limits.ts).
  *
  * Why structural limits when the guard also asks the planner for a cost (cost.ts): some work
  * happens while planning (the planner folds `repeat('x', 1e9)` on constants, and searches join
@@ -12,6 +13,7 @@
 import { ALLOWED_FROM_FUNCTIONS } from './allow-lists.ts';
 import { constantNumber, constantText, seriesLength } from './constant-values.ts';
 import type { AstNode } from './postgres-parser.ts';
+import { checkRegexCall, checkRegexExpression, checkRegexSubLink } from './regex-limits.ts';
 import { Refusal } from './refusal.ts';
 import { nameParts } from './walk.ts';
 
@@ -81,27 +83,6 @@ const AMPLIFIERS: ReadonlyMap<string, Amplifier> = new Map([
  */
 export const CONCATENATED_ROWS = 1_000;
 
-/**
- * Functions whose argument at the given index is a regular expression (POSIX, or SIMILAR TO's
- * pattern before the parser turns it into one); the operators ~ ~* !~ !~* take it on the right.
- */
-const REGEX_ARGUMENTS: ReadonlyMap<string, number> = new Map([
-  ['regexp_replace', 1],
-  ['regexp_match', 1],
-  ['regexp_matches', 1],
-  ['regexp_like', 1],
-  ['regexp_count', 1],
-  ['regexp_instr', 1],
-  ['regexp_substr', 1],
-  ['regexp_split_to_array', 1],
-  ['regexp_split_to_table', 1],
-  ['similar_to_escape', 0],
-]);
-const REGEX_OPERATORS: ReadonlySet<string> = new Set(['~', '~*', '!~', '!~*']);
-
-/** The longest regular expression accepted, in characters. */
-export const MAX_PATTERN_LENGTH = 500;
-
 /** Throws a `complexity` refusal when the statement breaks one of `limits`. */
 export function checkComplexity(statement: AstNode, limits: ComplexityLimits = DEFAULT_COMPLEXITY_LIMITS): void {
   new ComplexityCheck(limits).visit(statement, 0, 1);
@@ -137,6 +118,10 @@ class ComplexityCheck {
         this.#select(fields, depth);
         break;
       case 'SubLink':
+        // `x ~ ANY (SELECT …)`: patterns that exist only once the subquery runs.
+        checkRegexSubLink(fields);
+        this.#fields(fields, depth + 1, factor);
+        return;
       case 'RangeSubselect':
       case 'CommonTableExpr':
         // The query inside is one level deeper than the query that holds it.
@@ -146,11 +131,11 @@ class ComplexityCheck {
         this.#rangeFunction(fields);
         break;
       case 'FuncCall':
-        checkRegexArguments(fields);
+        checkRegexCall(fields);
         factor = this.#amplification(fields, factor);
         break;
       case 'A_Expr':
-        checkRegexOperator(fields);
+        checkRegexExpression(fields);
         break;
       case 'JsonArrayAgg':
       case 'JsonObjectAgg':
@@ -219,7 +204,7 @@ class ComplexityCheck {
       if (rows === undefined) {
         throw new Refusal(
           'complexity',
-          "generate_series needs constant arguments (numbers, or dates with an interval step, e.g. generate_series(date '2024-01-01', date '2024-12-01', interval '1 month')) so its size can be checked",
+          "generate_series needs constant arguments it can read exactly (numbers, or dates such as date '2024-01-01' or timestamp '2024-01-01 10:00+01' with an interval step, e.g. generate_series(date '2024-01-01', date '2024-12-01', interval '1 month')) so its size can be checked",
         );
       }
       if (rows > this.limits.maxGeneratedRows) {
@@ -293,143 +278,6 @@ class ComplexityCheck {
     }
     return product;
   }
-}
-
-/**
- * Checks the regular expression of a call that takes one (regexp_*, SIMILAR TO's pattern, and the
- * two-argument `substring(x from pattern)` when the pattern is a string).
- */
-function checkRegexArguments(call: AstNode): void {
-  const parts = nameParts(call.funcname);
-  const name = parts.at(-1)?.toLowerCase() ?? '';
-  const args = (call.args as unknown[] | undefined) ?? [];
-  const index = REGEX_ARGUMENTS.get(name);
-  if (index !== undefined) {
-    if (args.length > index) checkPattern(args[index], name === 'similar_to_escape' ? 'SIMILAR TO' : `${name}()`);
-    return;
-  }
-  // substring(x from 'pattern') / substring(x, 'pattern') matches a POSIX expression, and
-  // substring(x similar 'pattern' escape '#') / substring(x from 'pattern' for '#') a SIMILAR TO
-  // one; substring(x, 2) and substring(x from 2 for 3) are positions.
-  if (name === 'substring' && (args.length === 2 || args.length === 3) && constantText(args[1]) !== undefined && constantNumber(args[1]) === undefined) {
-    checkPattern(args[1], 'substring()');
-  }
-}
-
-/** The operators whose right operand may be a jsonpath (`jsonb @? path`, `jsonb @@ path`). */
-const JSONPATH_OPERATORS: ReadonlySet<string> = new Set(['@?', '@@']);
-
-/**
- * A jsonpath's `like_regex "pattern"` is a regular expression like any other: it is held to the
- * same rule. A jsonpath can only be a literal (no cast to jsonpath is allowed), so every pattern
- * in it is visible here; `@@` on a text search query has no `like_regex` and passes.
- */
-function checkJsonPathPatterns(operand: unknown): void {
-  const array = (operand as AstNode | undefined)?.A_ArrayExpr as AstNode | undefined;
-  if (array) {
-    for (const element of (array.elements as unknown[] | undefined) ?? []) checkJsonPathPatterns(element);
-    return;
-  }
-  const path = constantText(operand);
-  if (path === undefined || !/like_regex/i.test(path)) return;
-  const patterns = [...path.matchAll(/like_regex\s*"((?:[^"\\]|\\.)*)"/gi)];
-  if (patterns.length === 0) throw new Refusal('complexity', 'the regular expression of a jsonpath like_regex must be a constant string, so that it can be checked before it runs');
-  for (const match of patterns) {
-    // Inside a jsonpath string a backslash escapes the next character, as in JSON.
-    const pattern = match[1]!.replace(/\\(.)/g, '$1');
-    const constant = { A_Const: { sval: { sval: pattern } } };
-    checkPattern(constant, 'a jsonpath like_regex');
-  }
-}
-
-function checkRegexOperator(expression: AstNode): void {
-  const kind = expression.kind;
-  if (kind !== 'AEXPR_OP' && kind !== 'AEXPR_OP_ANY' && kind !== 'AEXPR_OP_ALL') return;
-  const operator = nameParts(expression.name).at(-1) ?? '';
-  if (REGEX_OPERATORS.has(operator)) checkPattern(expression.rexpr, `the ${operator} operator`);
-  if (JSONPATH_OPERATORS.has(operator)) checkJsonPathPatterns(expression.rexpr);
-}
-
-/**
- * A regular expression must be a constant string of bounded length without the constructs that
- * make matching or compiling blow up: back-references (matched by backtracking), quantified groups
- * that contain a quantifier themselves (`(a+)+`, `(a*)*`), and bounds above 100 (`{1000}`, which
- * PostgreSQL unrolls). A pattern built at run time cannot be checked, so it is refused.
- */
-function checkPattern(node: unknown, where: string): void {
-  const array = (node as AstNode | undefined)?.A_ArrayExpr as AstNode | undefined;
-  if (array) {
-    for (const element of (array.elements as unknown[] | undefined) ?? []) checkPattern(element, where);
-    return;
-  }
-  const pattern = constantText(node);
-  if (pattern === undefined) {
-    throw new Refusal('complexity', `the regular expression of ${where} must be a constant string, so that it can be checked before it runs`);
-  }
-  if (pattern.length > MAX_PATTERN_LENGTH) {
-    throw new Refusal('complexity', `the regular expression of ${where} is ${pattern.length} characters long; at most ${MAX_PATTERN_LENGTH} are allowed`);
-  }
-  const problem = regexProblem(pattern);
-  if (problem) throw new Refusal('complexity', `the regular expression of ${where} ${problem}; simplify it`);
-}
-
-/** What makes `pattern` expensive to match, or undefined. Reads ARE/SIMILAR syntax loosely, erring towards refusal. */
-export function regexProblem(pattern: string): string | undefined {
-  // For every open group: whether a quantifier stands inside it.
-  const groups: boolean[] = [];
-  let lastGroupQuantified = false; // the group just closed contained a quantifier
-  let afterGroup = false;
-  for (let index = 0; index < pattern.length; index++) {
-    const char = pattern[index]!;
-    const closedGroup = afterGroup;
-    afterGroup = false;
-    if (char === '\\') {
-      const next = pattern[index + 1] ?? '';
-      if (/[1-9]/.test(next)) return 'uses a back-reference (\\' + next + ')';
-      index++;
-      continue;
-    }
-    if (char === '[') {
-      // A bracket expression: skip to its closing bracket (a ']' first in the list is literal).
-      let end = index + 1;
-      if (pattern[end] === '^') end++;
-      if (pattern[end] === ']') end++;
-      while (end < pattern.length && pattern[end] !== ']') {
-        // [:alpha:], [.x.] and [=x=] inside a bracket expression end at their own ':]', '.]', '=]'.
-        const close = pattern[end] === '[' && /[:.=]/.test(pattern[end + 1] ?? '') ? pattern.indexOf(`${pattern[end + 1]}]`, end + 2) : -1;
-        end = close >= 0 ? close + 2 : end + 1;
-      }
-      index = end;
-      continue;
-    }
-    if (char === '(') {
-      groups.push(false);
-      if (pattern[index + 1] === '?') index++; // (?:…), (?=…), (?i): not a quantifier
-      continue;
-    }
-    if (char === ')') {
-      lastGroupQuantified = groups.pop() ?? false;
-      afterGroup = true;
-      continue;
-    }
-    const quantifier = char === '*' || char === '+' || char === '?' || char === '{';
-    if (!quantifier) continue;
-    if (char === '{') {
-      const bound = /^\{(\d*)(?:,(\d*))?\}/.exec(pattern.slice(index));
-      if (bound) {
-        const largest = Math.max(Number(bound[1] || 0), Number(bound[2] || 0));
-        if (largest > 100) return `repeats a part up to ${largest} times (at most 100)`;
-        index += bound[0].length - 1;
-      }
-    }
-    if (closedGroup && lastGroupQuantified) return 'repeats a group that is itself repeated (nested quantifiers such as (a+)+)';
-    // Lazy and possessive suffixes (`+?`) belong to the quantifier before them.
-    if (pattern[index + 1] === '?' || pattern[index + 1] === '+') index++;
-    if (groups.length > 0) groups[groups.length - 1] = true;
-    // A quantifier after a group makes the enclosing group quantified as well.
-    if (closedGroup && groups.length > 0) groups[groups.length - 1] = true;
-  }
-  return undefined;
 }
 
 /** The function calls of a FROM-clause function (`ROWS FROM (a(), b())` has several). */
