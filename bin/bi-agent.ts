@@ -5,6 +5,7 @@
  */
 import { ask, guard, ingest, search, seed, serve, sql } from './cli/commands.ts';
 import { errorMessage, UsageError } from './cli/errors.ts';
+import { installLastResortHandlers } from './cli/last-resort.ts';
 
 const USAGE = `bi-agent — answers business questions with guarded, read-only SQL
 
@@ -60,6 +61,7 @@ async function main(argv: string[]): Promise<number> {
   return command(args, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
 }
 
+installLastResortHandlers();
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {

@@ -43,9 +43,22 @@ interface Io {
 async function withConfig<T>(flags: Flags, io: Io, run: (config: ContainerConfig) => Promise<T>): Promise<T> {
   const progress = createProgressReporter({ stream: io.stderr as NodeJS.WritableStream & { isTTY?: boolean } });
   try {
-    return await run(configFromEnv(process.env, { dataDir: flags.data, onProgress: progress.onProgress }));
+    return await run(configuration(flags, progress.onProgress));
   } finally {
     progress.stop();
+  }
+}
+
+/**
+ * The container configuration from the environment and `--data`. A setting that does not parse
+ * (`BI_AGENT_MAX_CELL_BYTES=100`) is the caller's to fix: it is reported as a usage error with the
+ * setting's own message, not as an internal error.
+ */
+function configuration(flags: Flags, onProgress?: ContainerConfig['onProgress']): ContainerConfig {
+  try {
+    return configFromEnv(process.env, { dataDir: flags.data, ...(onProgress ? { onProgress } : {}) });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
   }
 }
 
@@ -79,8 +92,14 @@ export async function ask(args: string[], io: Io): Promise<number> {
 }
 
 function machineAnswer(answer: Answer): Record<string, unknown> {
-  const { sql, columns, rows, planner, summary, chart, interpretation, confidence, asOf, truncated } = answer;
-  return { sql, columns, rows, planner, summary, chart, interpretation, confidence, asOf, truncated };
+  const { sql, columns, rows, planner, summary, chart, interpretation, confidence, asOf, truncated, truncatedBy } = answer;
+  return { sql, columns, rows, planner, summary, chart, interpretation, confidence, asOf, truncated, ...(truncatedBy ? { truncatedBy } : {}) };
+}
+
+/** Why a result has fewer rows than the statement would return, for people; '' when it was not cut. */
+function cutNote(truncated: boolean, truncatedBy: 'rows' | 'bytes' | undefined): string {
+  if (!truncated) return '';
+  return truncatedBy === 'bytes' ? " (cut at the answer's size limit, BI_AGENT_MAX_RESULT_BYTES)" : ' (cut at the row cap, BI_AGENT_MAX_ROWS)';
 }
 
 function humanAnswer(answer: Answer): string {
@@ -94,7 +113,7 @@ function humanAnswer(answer: Answer): string {
     `SQL (as run, as of ${answer.asOf}):`,
     indent(answer.sql),
     '',
-    `planner: ${answer.planner} (confidence ${answer.confidence.toFixed(2)}) · ${answer.rowCount} row${answer.rowCount === 1 ? '' : 's'}${answer.truncated ? ' (cut at the row cap)' : ''} · ${chart} · ${Math.round(answer.timingsMs.total)} ms`,
+    `planner: ${answer.planner} (confidence ${answer.confidence.toFixed(2)}) · ${answer.rowCount} row${answer.rowCount === 1 ? '' : 's'}${cutNote(answer.truncated, answer.truncatedBy)} · ${chart} · ${Math.round(answer.timingsMs.total)} ms`,
     '',
   ].join('\n');
 }
@@ -111,8 +130,22 @@ export async function sql(args: string[], io: Io): Promise<number> {
       const run = async (statement: string, principal: Principal) => {
         const verdict = await guard.check(statement, principal);
         if (!verdict.allowed) return { allowed: false, rule: verdict.rule, reason: verdict.reason };
-        const result = await warehouse.query(verdict.sql, { regions: principal.regions, timeoutMs: config.timeoutMs, maxRows: config.maxRows });
-        return { allowed: true, sql: verdict.sql, columns: result.columns.map((c) => c.name), rows: result.rows, truncated: result.truncated };
+        const result = await warehouse.query(verdict.sql, {
+          regions: principal.regions,
+          role: principal.role,
+          timeoutMs: config.timeoutMs,
+          maxRows: config.maxRows,
+          maxResultBytes: config.maxResultBytes,
+          maxCellBytes: config.maxCellBytes,
+        });
+        return {
+          allowed: true,
+          sql: verdict.sql,
+          columns: result.columns.map((c) => c.name),
+          rows: result.rows,
+          truncated: result.truncated,
+          ...(result.truncatedBy ? { truncatedBy: result.truncatedBy } : {}),
+        };
       };
       if (flags.jsonl) {
         await runBatch(async (input) => {
@@ -129,7 +162,11 @@ export async function sql(args: string[], io: Io): Promise<number> {
       const outcome = await run(positionals.join(' '), principalFrom(flags.role, flags.regions));
       if (flags.json) io.stdout.write(JSON.stringify(outcome, null, 2) + '\n');
       else if (!outcome.allowed) io.stdout.write(`refused (${outcome.rule}): ${outcome.reason}\n`);
-      else io.stdout.write(`${renderTable(outcome.columns ?? [], outcome.rows ?? [])}\n`);
+      else if ('rows' in outcome) {
+        const { rows } = outcome;
+        const cut = cutNote(outcome.truncated, outcome.truncatedBy);
+        io.stdout.write(`${renderTable(outcome.columns, rows)}\n${cut ? `${rows.length} row${rows.length === 1 ? '' : 's'}${cut}\n` : ''}`);
+      }
       return outcome.allowed ? 0 : 1;
     } finally {
       await warehouse.close();
@@ -175,7 +212,7 @@ export async function search(args: string[], io: Io): Promise<number> {
   const { flags, positionals } = parseCommandLine(args, ['data', 'jsonl', 'json', 'k']);
   const defaultK = integerFlag(flags.k, 'k', 5, 1, 50);
   if (!flags.jsonl && positionals.length === 0) throw new UsageError('search needs a query, or --jsonl to read queries from standard input');
-  const index = await openLocalIndex(configFromEnv(process.env, { dataDir: flags.data }));
+  const index = await openLocalIndex(configuration(flags));
   const find = async (query: string, k: number) => (await index.search(query, k)).map(({ doc, text, score }) => ({ doc, text, score: round(score) }));
   if (flags.jsonl) {
     await runBatch(async (input) => {
@@ -197,7 +234,7 @@ export async function ingest(args: string[], io: Io): Promise<number> {
   const dir = resolve(positionals[0]!);
   const info = await stat(dir).catch(() => undefined);
   if (!info?.isDirectory()) throw new UsageError(`${dir} is not a folder`);
-  const index = await openLocalIndex(configFromEnv(process.env, { dataDir: flags.data }));
+  const index = await openLocalIndex(configuration(flags));
   const tty = Boolean((io.stderr as { isTTY?: boolean }).isTTY);
   const report = await index.ingest(dir, {
     onProgress: (p) => {
@@ -237,7 +274,7 @@ export async function seed(args: string[], io: Io): Promise<number> {
       io.stdout.write(`${flags.json ? JSON.stringify(metadata) : `seeded ${redactUrl(url)}: ${describeSeed(resolved)}`} in ${seconds(started)}\n`);
       return 0;
     }
-    const dataDir = configFromEnv(process.env, { dataDir: flags.data }).dataDir;
+    const dataDir = configuration(flags).dataDir;
     const db = await openEmbeddedWarehouse(dataDir, { seedOptions: resolved, onProgress: progress.onProgress });
     await db.close();
     progress.stop();

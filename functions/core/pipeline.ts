@@ -25,7 +25,10 @@ export interface Answer {
   readonly columnTypes: ColumnInfo['type'][];
   readonly rows: Cell[][];
   readonly rowCount: number;
+  /** True when the row cap or the answer's byte budget cut the rows short. */
   readonly truncated: boolean;
+  /** What cut them, when `truncated`: the row cap (`rows`) or the byte budget (`bytes`). */
+  readonly truncatedBy?: 'rows' | 'bytes';
   readonly summary: string;
   /** A Vega-Lite spec (data, never code), or null where a chart would not help (one figure). */
   readonly chart: ChartSpec | null;
@@ -46,6 +49,9 @@ export interface PipelineOptions {
   readonly contextSize?: number;
   readonly timeoutMs?: number;
   readonly maxRows?: number;
+  /** Byte budgets of an answer and of a cell (the warehouse's defaults when absent). */
+  readonly maxResultBytes?: number;
+  readonly maxCellBytes?: number;
 }
 
 /** The agent's one use case: answer a question for a principal. */
@@ -74,8 +80,11 @@ export class AskPipeline {
 
     const result = await warehouse.query(verdict.sql, {
       regions: input.principal.regions,
+      role: input.principal.role,
       timeoutMs: this.options.timeoutMs ?? 15_000,
       maxRows: this.options.maxRows ?? 5_000,
+      ...(this.options.maxResultBytes !== undefined ? { maxResultBytes: this.options.maxResultBytes } : {}),
+      ...(this.options.maxCellBytes !== undefined ? { maxCellBytes: this.options.maxCellBytes } : {}),
     });
     const execute = lap();
 
@@ -89,6 +98,7 @@ export class AskPipeline {
       rows: result.rows.map((row) => [...row]),
       rowCount: result.rows.length,
       truncated: result.truncated,
+      ...(result.truncatedBy ? { truncatedBy: result.truncatedBy } : {}),
       summary: describeResult({ question: input.question, interpretation: plan.interpretation, result }),
       chart: chooseChart(result, plan.interpretation),
       planner: plan.planner,

@@ -3,7 +3,7 @@
  * production adapter (AWS SDK) and a local one (embedded default) under `functions/adapters/`.
  * The core imports nothing but these.
  */
-import type { Principal } from './principal.ts';
+import type { Principal, Role } from './principal.ts';
 
 /** A cell as the core sees it: numbers as numbers, dates as `YYYY-MM-DD`, timestamps as ISO strings. */
 export type Cell = string | number | boolean | null;
@@ -17,21 +17,45 @@ export interface ColumnInfo {
 export interface QueryResult {
   readonly columns: readonly ColumnInfo[];
   readonly rows: readonly Cell[][];
-  /** True when the row cap cut the result short. */
+  /** True when the row cap or the byte budget cut the result short. */
   readonly truncated: boolean;
+  /**
+   * What cut it, when `truncated`: `rows`, the row cap (`maxRows`); `bytes`, the answer's byte
+   * budget (`maxResultBytes`). Absent when nothing was cut.
+   */
+  readonly truncatedBy?: 'rows' | 'bytes';
 }
 
 export interface QueryOptions {
   /** Region scope of the principal; the executor sets it for row-level security. */
   readonly regions?: readonly string[];
+  /**
+   * Product role of the principal: the executor runs the statement as the matching database role
+   * (`bi_viewer`, `bi_analyst`, `bi_admin`), whose column grants hold the contract's column rules.
+   * Absent means the narrowest, `viewer`.
+   */
+  readonly role?: Role;
   readonly timeoutMs: number;
   readonly maxRows: number;
+  /**
+   * Byte budget of the whole answer: the cells' text in UTF-8, plus a few bytes a cell for its
+   * place in the answer. Enforced while rows stream from the database; the rows that fit are
+   * returned with `truncatedBy: 'bytes'`. Default 8 MiB.
+   */
+  readonly maxResultBytes?: number;
+  /**
+   * Byte budget of one cell's text. The database measures every cell before it is sent, and a
+   * larger value fails the statement with an error naming the column. Default 64 KiB, at least 256.
+   */
+  readonly maxCellBytes?: number;
 }
 
 /** What EXPLAIN needs to plan a statement as it would run: the same region scope, and a time limit on planning. */
 export interface ExplainOptions {
   /** Region scope of the principal, set as for `query` (row-level security policies are planned too). */
   readonly regions?: readonly string[];
+  /** Product role of the principal, switched to as for `query` (absent: `viewer`). */
+  readonly role?: Role;
   readonly timeoutMs: number;
 }
 
@@ -45,8 +69,9 @@ export interface PlanEstimate {
 
 /**
  * The warehouse, read-only. Every adapter runs each statement in a read-only transaction, as the
- * read-only database role, with a statement timeout and a row cap — so that even a guard bug
- * could not write.
+ * database role of the principal's product role (column grants and row-level security of their
+ * own), with a statement timeout and a row cap — so that even a guard bug could neither write nor
+ * read a column or a region the principal may not.
  */
 export interface Warehouse {
   /** Which adapter this is (`pglite`, `postgres`, `rds-data`), for logs and answers. */

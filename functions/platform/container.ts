@@ -21,6 +21,7 @@ import { ensureSampleIndex } from '../adapters/retrieval/sample-index.ts';
 import { PgliteWarehouse, PgliteInThreadWarehouse } from '../adapters/warehouse/pglite.ts';
 import { PostgresWarehouse } from '../adapters/warehouse/postgres.ts';
 import { RdsDataWarehouse } from '../adapters/warehouse/rds-data.ts';
+import { DEFAULT_MAX_CELL_BYTES, DEFAULT_MAX_RESULT_BYTES, MIN_CELL_BYTES } from '../adapters/warehouse/result-budget.ts';
 import { openEmbeddedWarehouse } from '../warehouse/embedded.ts';
 import type { OnWarehouseProgress } from '../warehouse/progress-event.ts';
 import { catalogSynonyms } from './catalog-synonyms.ts';
@@ -38,6 +39,10 @@ export interface ContainerConfig {
   readonly maxRows: number;
   /** Statement timeout of the question path. */
   readonly timeoutMs: number;
+  /** Byte budget of one answer, enforced while rows stream (`BI_AGENT_MAX_RESULT_BYTES`, default 8 MiB). */
+  readonly maxResultBytes: number;
+  /** Byte budget of one cell, enforced by the database (`BI_AGENT_MAX_CELL_BYTES`, default 64 KiB). */
+  readonly maxCellBytes: number;
   /**
    * The guard's ceiling on the planner's cost estimate (`BI_AGENT_MAX_QUERY_COST`). Absent: 1e6 on
    * the embedded PGlite, 1e7 on PostgreSQL and Aurora (measurements in core/guard/cost.ts).
@@ -82,6 +87,12 @@ export function configFromEnv(
     warehouse,
     maxRows: positiveInteger(optionalEnv('BI_AGENT_MAX_ROWS', '5000', env), 'BI_AGENT_MAX_ROWS'),
     timeoutMs: positiveInteger(optionalEnv('BI_AGENT_STATEMENT_TIMEOUT_MS', '15000', env), 'BI_AGENT_STATEMENT_TIMEOUT_MS'),
+    maxResultBytes: positiveInteger(optionalEnv('BI_AGENT_MAX_RESULT_BYTES', String(DEFAULT_MAX_RESULT_BYTES), env), 'BI_AGENT_MAX_RESULT_BYTES'),
+    maxCellBytes: atLeast(
+      positiveInteger(optionalEnv('BI_AGENT_MAX_CELL_BYTES', String(DEFAULT_MAX_CELL_BYTES), env), 'BI_AGENT_MAX_CELL_BYTES'),
+      MIN_CELL_BYTES,
+      'BI_AGENT_MAX_CELL_BYTES',
+    ),
     ...(env.BI_AGENT_MAX_QUERY_COST ? { maxQueryCost: positiveNumber(env.BI_AGENT_MAX_QUERY_COST, 'BI_AGENT_MAX_QUERY_COST') } : {}),
     ...(overrides.onProgress ? { onProgress: overrides.onProgress } : {}),
   };
@@ -102,6 +113,8 @@ export async function buildDependencies(config: ContainerConfig): Promise<Depend
       defaultAsOf: once(() => lastDayOfData(warehouse, config.timeoutMs)),
       timeoutMs: config.timeoutMs,
       maxRows: config.maxRows,
+      maxResultBytes: config.maxResultBytes,
+      maxCellBytes: config.maxCellBytes,
     });
     return { config, pipeline, guard, warehouse, retriever, index, close: () => warehouse.close() };
   } catch (error) {
@@ -190,6 +203,11 @@ function once<T>(fn: () => Promise<T>): () => Promise<T> {
 function positiveNumber(text: string, name: string): number {
   const value = Number(text);
   if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number (such as 1e7); got "${text}"`);
+  return value;
+}
+
+function atLeast(value: number, minimum: number, name: string): number {
+  if (value < minimum) throw new Error(`${name} must be at least ${minimum}; got ${value}`);
   return value;
 }
 

@@ -42,9 +42,9 @@ export function postgresSeedTarget(client: pg.ClientBase): SeedTarget {
   return {
     execute: pgScript(client),
     async copyIn(table, columns, lines, onRows) {
-      // FREEZE: the table was truncated in this transaction, so rows can be written frozen and
-      // need no hint-bit rewrite or vacuum afterwards.
-      const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FREEZE)`));
+      // Into the partitioned parent, which routes each row to its region's partition. (Not FREEZE:
+      // PostgreSQL refuses COPY FREEZE on a partitioned table.)
+      const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
       await pipeline(Readable.from(chunks(lines, onRows)), stream);
     },
   };

@@ -155,7 +155,7 @@ export class Warehouse extends Construct {
     this.ownerRotation = this.cluster.addRotationSingleUser(rotationOptions);
 
     // The read-only login: a separate secret, rotated by the owner (alternating bi_query and
-    // bi_query_clone, both members of bi_reader), so the question path never holds the owner's secret.
+    // bi_query_clone, both able to SET ROLE to bi_viewer/bi_analyst/bi_admin), so the question path never holds the owner's secret.
     const querySecret = new DatabaseSecret(this, 'QuerySecret', {
       username: QUERY_USERNAME,
       masterSecret: this.ownerSecret,

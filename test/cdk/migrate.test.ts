@@ -109,11 +109,15 @@ describe('Deploy-time migrations through the Data API', () => {
     expect(versions.rows.map((r) => r.version)).toEqual(migrations.map((m) => m.version));
   });
 
-  it('creates the read-only login as a member of bi_reader, read-only by default', async () => {
-    const role = await db.query<{ rolcanlogin: boolean; member: boolean; config: string[] | null }>(
-      `select rolcanlogin, pg_has_role('bi_query', 'bi_reader', 'MEMBER') as member, rolconfig as config from pg_roles where rolname = 'bi_query'`,
+  it('creates the read-only login, read-only by default, able to switch to the three database roles and reading nothing itself', async () => {
+    const role = await db.query<{ rolcanlogin: boolean; switches: boolean; inherits: boolean; config: string[] | null }>(
+      `select rolcanlogin,
+              pg_has_role('bi_query', 'bi_viewer', 'SET') and pg_has_role('bi_query', 'bi_analyst', 'SET') and pg_has_role('bi_query', 'bi_admin', 'SET') as switches,
+              pg_has_role('bi_query', 'bi_viewer', 'USAGE') or pg_has_role('bi_query', 'bi_analyst', 'USAGE') or pg_has_role('bi_query', 'bi_admin', 'USAGE') as inherits,
+              rolconfig as config
+         from pg_roles where rolname = 'bi_query'`,
     );
-    expect(role.rows[0]).toEqual({ rolcanlogin: true, member: true, config: ['default_transaction_read_only=on'] });
+    expect(role.rows[0]).toEqual({ rolcanlogin: true, switches: true, inherits: false, config: ['default_transaction_read_only=on'] });
     const setConfig = await db.query<{ allowed: boolean }>(
       `select has_function_privilege('bi_query', 'pg_catalog.set_config(text, text, boolean)', 'EXECUTE') as allowed`,
     );

@@ -128,7 +128,7 @@ describe('Region scope: results on the test warehouse', () => {
     const expected = rowsOf(await asLogin.query(scopeCase.expected, options));
     const unscoped = rowsOf(await asLogin.query(scopeCase.sql, options));
     const rewritten = await guarded(scopeCase);
-    const scope = { ...options, regions: scopeCase.regions };
+    const scope = { ...options, regions: scopeCase.regions, role: scopeCase.role };
 
     expect(rowsOf(await asLogin.query(rewritten, options)), 'the rewrite alone').toEqual(expected);
     expect(rowsOf(await asReader.query(scopeCase.sql, scope)), 'row-level security alone').toEqual(expected);

@@ -108,6 +108,24 @@ describe('Function: openEmbeddedWarehouse', () => {
     await expect(warehouseDateRange(await emptyFolder())).rejects.toBeInstanceOf(WarehouseUnavailableError);
   });
 
+  it('rebuilds a folder built by an earlier schema version, which then holds the current schema', async () => {
+    // Prepare: a folder as an older release left it (its manifest names the schema it was built with).
+    const dataDir = await emptyFolder();
+    await (await open(dataDir, TINY)).db.close();
+    const manifestPath = join(embeddedWarehouseDirectory(dataDir), 'warehouse.json');
+    const current = latestVersion(await loadMigrations());
+    const manifest = (await readEmbeddedWarehouseManifest(dataDir))!;
+    await writeFile(manifestPath, JSON.stringify({ ...manifest, schemaVersion: current - 2 }));
+    // Act
+    const reopened = await open(dataDir, TINY);
+    // Assess
+    expect(reopened.phases.has('boot')).toBe(true);
+    expect((await readEmbeddedWarehouseManifest(dataDir))?.schemaVersion).toBe(current);
+    const { rows } = await reopened.db.query<{ version: number }>('SELECT max(version)::int AS version FROM bi_agent.schema_migrations');
+    expect(rows[0]!.version).toBe(current);
+    await reopened.db.close();
+  });
+
   it('rebuilds a folder whose dump is damaged', async () => {
     const dataDir = await emptyFolder();
     await (await open(dataDir, TINY)).db.close();

@@ -1,13 +1,19 @@
 /**
  * Runs one statement on a PGlite instance with every wall of the port (read-only transaction, role,
- * region scope, row cap, rollback). Shared by the worker thread and the in-thread adapter, so both
+ * region scope, row cap and byte budgets, rollback). Shared by the worker thread and the in-thread adapter, so both
  * behave the same; it knows nothing about threads.
  */
 import type { PGlite } from '@electric-sql/pglite';
 import type { ExplainOptions, PlanEstimate, QueryOptions, QueryResult } from '../../core/ports.ts';
-import { decodeTextRows } from './decode.ts';
+import { readWithinBudget } from './budgeted-fetch.ts';
 import { readPlanEstimate } from './explain-plan.ts';
-import { capRows, declareCursor, explainStatement, fetchCapped, sessionSettings, sessionSettingValues } from './read-only-statement.ts';
+import {
+  explainStatement,
+  sessionSettings,
+  sessionSettingValues,
+  type RoleSwitch,
+} from './read-only-statement.ts';
+import { textResultCursor } from './text-result-cursor.ts';
 
 type Parsers = Record<number, (value: string) => string>;
 const rawParsers = new WeakMap<PGlite, Parsers>();
@@ -28,25 +34,27 @@ function rawTextParsers(db: PGlite): Parsers {
 }
 
 /**
- * Runs `sql` read-only as `role` (null: keep the login role). Uses PGlite's own transaction mutex,
- * so nothing else that shares the instance can slip a statement into this transaction. PGlite does
- * not enforce `statement_timeout`; the caller must stop a runaway statement (see `pglite.ts`).
+ * Runs `sql` read-only as the database role of `options.role` (or, with `login-role`, as the login
+ * role). Uses PGlite's own transaction mutex, so nothing else that shares the instance can slip a
+ * statement into this transaction. PGlite does not enforce `statement_timeout`; the caller must
+ * stop a runaway statement (see `pglite.ts`).
  */
 export async function runReadOnlyOnPglite(
   db: PGlite,
   sql: string,
   options: QueryOptions,
-  role: string | null,
+  roleSwitch: RoleSwitch,
 ): Promise<QueryResult> {
   const parsers = rawTextParsers(db);
   return db.transaction(async (tx) => {
     try {
       await tx.query('SET TRANSACTION READ ONLY');
-      await tx.query(sessionSettings, sessionSettingValues(options, role));
-      await tx.query(declareCursor(sql));
-      const fetched = await tx.query<unknown[]>(fetchCapped(options.maxRows), [], { rowMode: 'array', parsers });
-      const { rows, truncated } = capRows(fetched.rows, options.maxRows);
-      return { ...decodeTextRows(fetched.fields, rows), truncated };
+      await tx.query(sessionSettings, sessionSettingValues(options, roleSwitch));
+      return await readWithinBudget(
+        textResultCursor((text) => tx.query<unknown[]>(text, [], { rowMode: 'array', parsers })),
+        sql,
+        options,
+      );
     } finally {
       if (!tx.closed) await tx.rollback();
     }
@@ -58,12 +66,17 @@ export async function runReadOnlyOnPglite(
  * read-only transaction, the role, the region scope. Planning folds constants, so the caller bounds
  * it like a statement (the guard's structural limits come first; the worker's timer stops it).
  */
-export async function explainReadOnlyOnPglite(db: PGlite, sql: string, options: ExplainOptions, role: string | null): Promise<PlanEstimate> {
+export async function explainReadOnlyOnPglite(
+  db: PGlite,
+  sql: string,
+  options: ExplainOptions,
+  roleSwitch: RoleSwitch,
+): Promise<PlanEstimate> {
   const parsers = rawTextParsers(db);
   return db.transaction(async (tx) => {
     try {
       await tx.query('SET TRANSACTION READ ONLY');
-      await tx.query(sessionSettings, sessionSettingValues(options, role));
+      await tx.query(sessionSettings, sessionSettingValues(options, roleSwitch));
       const planned = await tx.query<unknown[]>(explainStatement(sql), [], { rowMode: 'array', parsers });
       return readPlanEstimate(planned.rows[0]?.[0]);
     } finally {

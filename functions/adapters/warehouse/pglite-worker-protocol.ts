@@ -3,10 +3,11 @@ import type { ExplainOptions, PlanEstimate, QueryOptions, QueryResult } from '..
 import type { DatabaseFailure } from './map-error.ts';
 import type { WarehouseProgress } from '../../warehouse/progress-event.ts';
 import type { PgliteSource } from './pglite-source.ts';
+import type { RoleSwitch } from './read-only-statement.ts';
 
 export interface WorkerInit {
   readonly source: PgliteSource;
-  readonly role: string | null;
+  readonly roleSwitch: RoleSwitch;
 }
 
 export type WorkerRequest =
@@ -21,4 +22,6 @@ export type WorkerReply =
   | { readonly type: 'result'; readonly id: number; readonly result: QueryResult }
   | { readonly type: 'plan'; readonly id: number; readonly estimate: PlanEstimate }
   | { readonly type: 'error'; readonly id: number; readonly failure: DatabaseFailure }
+  /** A statement the worker refused itself (a cell over the cell budget): a `QueryFailedError`, passed on as it is. */
+  | { readonly type: 'query-failed'; readonly id: number; readonly message: string; readonly details: Record<string, unknown> }
   | { readonly type: 'closed' };

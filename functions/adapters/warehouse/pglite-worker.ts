@@ -7,6 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import type { PGlite } from '@electric-sql/pglite';
+import { QueryFailedError } from '../../core/errors.ts';
 import { describeDriverError } from './map-error.ts';
 import { openPglite } from './pglite-source.ts';
 import { explainReadOnlyOnPglite, runReadOnlyOnPglite } from './pglite-statement.ts';
@@ -14,7 +15,7 @@ import type { WorkerInit, WorkerReply, WorkerRequest } from './pglite-worker-pro
 
 const port = parentPort;
 if (!port) throw new Error('pglite-worker must run in a worker thread');
-const { source, role } = workerData as WorkerInit;
+const { source, roleSwitch } = workerData as WorkerInit;
 
 /** Opens the database, reports ready, then answers one request at a time until told to close. */
 async function serve(parent: MessagePort): Promise<void> {
@@ -37,17 +38,23 @@ async function serve(parent: MessagePort): Promise<void> {
       return;
     }
     if (request.type === 'explain') {
-      explainReadOnlyOnPglite(db, request.sql, request.options, role).then(
+      explainReadOnlyOnPglite(db, request.sql, request.options, roleSwitch).then(
         (estimate) => parent.postMessage({ type: 'plan', id: request.id, estimate } satisfies WorkerReply),
         (error: unknown) =>
           parent.postMessage({ type: 'error', id: request.id, failure: describeDriverError(error) } satisfies WorkerReply),
       );
       return;
     }
-    runReadOnlyOnPglite(db, request.sql, request.options, role).then(
+    runReadOnlyOnPglite(db, request.sql, request.options, roleSwitch).then(
+      // Bounded by the row cap and the byte budget (budgeted-fetch.ts), so the copy posted to the
+      // main thread is too.
       (result) => parent.postMessage({ type: 'result', id: request.id, result } satisfies WorkerReply),
       (error: unknown) =>
-        parent.postMessage({ type: 'error', id: request.id, failure: describeDriverError(error) } satisfies WorkerReply),
+        parent.postMessage(
+          error instanceof QueryFailedError
+            ? ({ type: 'query-failed', id: request.id, message: error.message, details: error.details } satisfies WorkerReply)
+            : ({ type: 'error', id: request.id, failure: describeDriverError(error) } satisfies WorkerReply),
+        ),
     );
   });
   parent.postMessage({ type: 'ready' } satisfies WorkerReply);

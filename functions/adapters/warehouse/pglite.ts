@@ -9,7 +9,7 @@
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { PGlite } from '@electric-sql/pglite';
 import { QueryFailedError, QueryTimeoutError, WarehouseUnavailableError } from '../../core/errors.ts';
 import type { ExplainOptions, PlanEstimate, QueryOptions, QueryResult, Warehouse } from '../../core/ports.ts';
@@ -19,7 +19,7 @@ import type { OnWarehouseProgress } from '../../warehouse/progress-event.ts';
 import type { PgliteSource } from './pglite-source.ts';
 import { explainReadOnlyOnPglite, runReadOnlyOnPglite } from './pglite-statement.ts';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './pglite-worker-protocol.ts';
-import { defaultReaderRole, validateExplain, validateQuery } from './read-only-statement.ts';
+import { validateExplain, validateQuery, type RoleSwitch } from './read-only-statement.ts';
 
 export type { PgliteSource } from './pglite-source.ts';
 
@@ -27,6 +27,11 @@ export type { PgliteSource } from './pglite-source.ts';
 export interface PgliteWorkerLocation {
   readonly url: URL;
   readonly execArgv?: readonly string[];
+  /**
+   * The worker's own heap limits (Node's `resourceLimits`); default Node's. A worker that exceeds
+   * its heap is ended with `ERR_WORKER_OUT_OF_MEMORY` and replaced, the process never is.
+   */
+  readonly resourceLimits?: ResourceLimits;
 }
 
 /**
@@ -51,8 +56,11 @@ export function defaultWorkerLocation(moduleUrl: string = import.meta.url): Pgli
 export interface PgliteWarehouseOptions {
   /** The database the worker opens (again after every restart). */
   readonly source: PgliteSource;
-  /** Role switched to for every statement; `null` keeps the login role. Default `bi_reader`. */
-  readonly role?: string | null;
+  /**
+   * `null` keeps the login role for every statement (tests' ground truth). Default: each statement
+   * runs as the database role of its product role (`QueryOptions.role`, `bi_viewer` when absent).
+   */
+  readonly role?: null;
   /**
    * How long opening the database may take before the warehouse counts as unavailable. Default
    * 30 minutes for `embedded` (the first use builds it), 120 s otherwise.
@@ -91,7 +99,7 @@ interface RunningWorker {
  */
 export class PgliteWarehouse implements Warehouse {
   readonly kind = 'pglite';
-  readonly #options: Required<Omit<PgliteWarehouseOptions, 'role' | 'onProgress'>> & { role: string | null };
+  readonly #options: Required<Omit<PgliteWarehouseOptions, 'role' | 'onProgress'>> & { roleSwitch: RoleSwitch };
   readonly #onProgress: OnWarehouseProgress | undefined;
   #current: RunningWorker | undefined;
   #queue: Promise<unknown> = Promise.resolve();
@@ -102,7 +110,7 @@ export class PgliteWarehouse implements Warehouse {
   constructor(options: PgliteWarehouseOptions) {
     this.#options = {
       source: options.source,
-      role: options.role === undefined ? defaultReaderRole : options.role,
+      roleSwitch: options.role === null ? 'login-role' : 'database-role',
       startTimeoutMs: options.startTimeoutMs ?? (options.source.kind === 'embedded' ? 30 * 60_000 : 120_000),
       timeoutGraceMs: options.timeoutGraceMs ?? 100,
       worker: options.worker ?? defaultWorkerLocation(),
@@ -206,10 +214,11 @@ export class PgliteWarehouse implements Warehouse {
 
   #ensureWorker(): RunningWorker {
     if (this.#current) return this.#current;
-    const { source, role, worker, startTimeoutMs } = this.#options;
+    const { source, roleSwitch, worker, startTimeoutMs } = this.#options;
     const thread = new Worker(worker.url, {
-      workerData: { source, role } satisfies WorkerInit,
+      workerData: { source, roleSwitch } satisfies WorkerInit,
       ...(worker.execArgv ? { execArgv: [...worker.execArgv] } : {}),
+      ...(worker.resourceLimits ? { resourceLimits: worker.resourceLimits } : {}),
     });
     const pending = new Map<number, Pending>();
     let settleReady: { resolve: () => void; reject: (error: Error) => void } | undefined;
@@ -257,11 +266,21 @@ export class PgliteWarehouse implements Warehouse {
           pending.get(reply.id)?.reject(toCoreError(reply.failure, reply.failure));
           pending.delete(reply.id);
           return;
+        case 'query-failed':
+          pending.get(reply.id)?.reject(new QueryFailedError(reply.message, { details: reply.details }));
+          pending.delete(reply.id);
+          return;
         case 'closed':
           return;
       }
     });
     thread.on('error', (error) => {
+      // The worker's heap is its own: running out of it ends the worker (restarted on the next
+      // statement), never the process. Retrying the same statement would only end it again.
+      if ((error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY') {
+        fail(new QueryFailedError('The embedded warehouse ran out of memory on this statement and was restarted; select fewer or smaller rows, or aggregate.', { cause: error, details: { reason: 'out_of_memory' } }));
+        return;
+      }
       fail(new WarehouseUnavailableError('The embedded warehouse stopped unexpectedly; try again.', 1, { cause: error }));
     });
     thread.on('exit', (code) => {
@@ -278,8 +297,11 @@ export class PgliteWarehouse implements Warehouse {
 }
 
 export interface PgliteInThreadWarehouseOptions {
-  /** Role switched to for every statement; `null` keeps the login role. Default `bi_reader`. */
-  readonly role?: string | null;
+  /**
+   * `null` keeps the login role for every statement (tests' ground truth). Default: each statement
+   * runs as the database role of its product role (`QueryOptions.role`, `bi_viewer` when absent).
+   */
+  readonly role?: null;
   /** Close the database with the warehouse. Default false: whoever opened it closes it. */
   readonly ownsDatabase?: boolean;
 }
@@ -291,23 +313,23 @@ export interface PgliteInThreadWarehouseOptions {
  */
 export class PgliteInThreadWarehouse implements Warehouse {
   readonly kind = 'pglite';
-  readonly #role: string | null;
+  readonly #roleSwitch: RoleSwitch;
   readonly #ownsDatabase: boolean;
 
   readonly #db: PGlite;
 
   constructor(db: PGlite, options: PgliteInThreadWarehouseOptions = {}) {
     this.#db = db;
-    this.#role = options.role === undefined ? defaultReaderRole : options.role;
+    this.#roleSwitch = options.role === null ? 'login-role' : 'database-role';
     this.#ownsDatabase = options.ownsDatabase ?? false;
   }
 
   async query(sql: string, options: QueryOptions): Promise<QueryResult> {
     validateQuery(sql, options);
     try {
-      return await runReadOnlyOnPglite(this.#db, sql, options, this.#role);
+      return await runReadOnlyOnPglite(this.#db, sql, options, this.#roleSwitch);
     } catch (error) {
-      throw mapDriverError(error, options.timeoutMs);
+      throw error instanceof QueryFailedError ? error : mapDriverError(error, options.timeoutMs);
     }
   }
 
@@ -315,7 +337,7 @@ export class PgliteInThreadWarehouse implements Warehouse {
   async explain(sql: string, options: ExplainOptions): Promise<PlanEstimate> {
     validateExplain(sql, options);
     try {
-      return await explainReadOnlyOnPglite(this.#db, sql, options, this.#role);
+      return await explainReadOnlyOnPglite(this.#db, sql, options, this.#roleSwitch);
     } catch (error) {
       throw error instanceof QueryFailedError ? error : mapDriverError(error, options.timeoutMs);
     }

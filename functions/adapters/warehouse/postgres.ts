@@ -6,20 +6,18 @@
 import pg from 'pg';
 import { QueryFailedError, QueryTimeoutError, WarehouseUnavailableError } from '../../core/errors.ts';
 import type { ExplainOptions, PlanEstimate, QueryOptions, QueryResult, Warehouse } from '../../core/ports.ts';
-import { decodeTextRows } from './decode.ts';
+import { readWithinBudget } from './budgeted-fetch.ts';
 import { readPlanEstimate } from './explain-plan.ts';
 import { mapDriverError } from './map-error.ts';
 import { pingWith } from './ping.ts';
+import { textResultCursor } from './text-result-cursor.ts';
 import {
   beginReadOnly,
-  capRows,
-  declareCursor,
-  defaultReaderRole,
   explainStatement,
-  fetchCapped,
   rollback,
   sessionSettings,
   sessionSettingValues,
+  type RoleSwitch,
   validateExplain,
   validateQuery,
 } from './read-only-statement.ts';
@@ -29,8 +27,12 @@ export interface PostgresWarehouseOptions {
   readonly connectionString?: string;
   /** A pool built elsewhere (tests, shared pools). The warehouse then does not end it on close. */
   readonly pool?: pg.Pool;
-  /** Role switched to for every statement; `null` keeps the login role. Default `bi_reader`. */
-  readonly role?: string | null;
+  /**
+   * `null` keeps the login role for every statement (tests' ground truth: the tables' owner sees
+   * every row and column). Default: each statement runs as the database role of its product role
+   * (`QueryOptions.role`, `bi_viewer` when absent), which the login must be able to SET ROLE to.
+   */
+  readonly role?: null;
   /** Connections at most. Default 4: the Lambda or local server runs few statements at a time. */
   readonly maxConnections?: number;
   /** How long to wait for a connection before the warehouse counts as unavailable. Default 5 s. */
@@ -52,7 +54,8 @@ interface RawQueryConfig extends pg.QueryArrayConfig {
 
 /**
  * The warehouse over node-postgres. Each statement takes a pooled connection, runs in a read-only
- * transaction as the read-only role behind a cursor capped at `maxRows + 1`, and is rolled back.
+ * transaction as the principal's database role behind a cursor capped at `maxRows + 1`, and is
+ * rolled back.
  *
  * @example
  * const warehouse = new PostgresWarehouse({ connectionString: process.env.DATABASE_URL });
@@ -62,11 +65,11 @@ export class PostgresWarehouse implements Warehouse {
   readonly kind = 'postgres';
   readonly #pool: pg.Pool;
   readonly #ownsPool: boolean;
-  readonly #role: string | null;
+  readonly #roleSwitch: RoleSwitch;
   readonly #clientGraceMs: number;
 
   constructor(options: PostgresWarehouseOptions) {
-    this.#role = options.role === undefined ? defaultReaderRole : options.role;
+    this.#roleSwitch = options.role === null ? 'login-role' : 'database-role';
     this.#clientGraceMs = options.clientGraceMs ?? 2_000;
     if (options.pool) {
       this.#pool = options.pool;
@@ -90,12 +93,7 @@ export class PostgresWarehouse implements Warehouse {
 
   async query(sql: string, options: QueryOptions): Promise<QueryResult> {
     validateQuery(sql, options);
-    return this.#readOnly(options, async (run) => {
-      await run(declareCursor(sql));
-      const fetched = await run(fetchCapped(options.maxRows));
-      const { rows, truncated } = capRows(fetched.rows, options.maxRows);
-      return { ...decodeTextRows(fetched.fields, rows), truncated };
-    });
+    return this.#readOnly(options, (run) => readWithinBudget(textResultCursor(run), sql, options));
   }
 
   /** Plans `sql` (EXPLAIN, never run) on a pooled connection, inside the same walls as `query`. */
@@ -112,7 +110,7 @@ export class PostgresWarehouse implements Warehouse {
    * the statement timeout, runs `work`, and rolls back. A connection that stopped answering is dropped.
    */
   async #readOnly<T>(
-    options: Pick<QueryOptions, 'timeoutMs' | 'regions'>,
+    options: Pick<QueryOptions, 'timeoutMs' | 'regions' | 'role'>,
     work: (run: (text: string, values?: unknown[]) => Promise<pg.QueryArrayResult<unknown[]>>) => Promise<T>,
   ): Promise<T> {
     let client: pg.PoolClient;
@@ -136,7 +134,7 @@ export class PostgresWarehouse implements Warehouse {
           query_timeout: options.timeoutMs + this.#clientGraceMs,
         } satisfies RawQueryConfig as pg.QueryArrayConfig);
       await run(beginReadOnly);
-      await run(sessionSettings, sessionSettingValues(options, this.#role));
+      await run(sessionSettings, sessionSettingValues(options, this.#roleSwitch));
       return await work(run);
     } catch (error) {
       if (error instanceof Error && error.message === 'Query read timeout') {

@@ -1,16 +1,15 @@
 /**
  * The warehouse on Aurora PostgreSQL through the RDS Data API: HTTPS calls instead of connections,
  * so a Lambda needs no VPC and no pool. Each statement is BeginTransaction → ExecuteStatement (the
- * settings, the cursor, one capped FETCH) → RollbackTransaction.
+ * settings, the cursor, its description, the FETCHes) → RollbackTransaction.
  *
  * Results come as typed records with `columnMetadata` rather than `formatRecordsAs: 'JSON'`: JSON
  * records are objects keyed by column name (a repeated name loses a column, the column order is the
  * JSON's) and carry no types, while typed records keep order and name each column's PostgreSQL type.
  *
- * The Data API caps a response at 1 MiB. The adapter does not page around it: the cursor already
- * caps rows at `maxRows + 1`, and a capped BI answer over 1 MiB means a question asking for raw rows
- * rather than figures, better answered by asking differently than by more round trips on every
- * query. It fails with an actionable `QueryFailedError` instead.
+ * The Data API caps a response at 1 MiB. The cursor is read in batches within the answer's byte
+ * budget (`budgeted-fetch.ts`), sized from the rows seen so that a typical answer takes one or two
+ * calls; a batch that still exceeds the cap fails with an actionable `QueryFailedError`.
  */
 import {
   BeginTransactionCommand,
@@ -21,17 +20,17 @@ import type { ColumnMetadata, ExecuteStatementCommandOutput, Field, RDSDataClien
 import { QueryFailedError, QueryTimeoutError, WarehouseUnavailableError } from '../../core/errors.ts';
 import type { BiAgentError } from '../../core/errors.ts';
 import type { Cell, ExplainOptions, PlanEstimate, QueryOptions, QueryResult, Warehouse } from '../../core/ports.ts';
+import { readWithinBudget, type BudgetCursor } from './budgeted-fetch.ts';
 import { columnInfo, decodeNumber, decodeText } from './decode.ts';
 import { readPlanEstimate } from './explain-plan.ts';
 import { toCoreError } from './map-error.ts';
 import { pingWith } from './ping.ts';
+import { CELL_OVERHEAD_BYTES, textCellBytes } from './result-budget.ts';
 import {
-  capRows,
-  declareCursor,
   explainStatement,
-  fetchCapped,
   sessionSettingsSql,
   sessionSettingValues,
+  type RoleSwitch,
   validateExplain,
   validateQuery,
 } from './read-only-statement.ts';
@@ -45,10 +44,11 @@ export interface RdsDataWarehouseOptions {
   readonly secretArn: string;
   readonly database: string;
   /**
-   * Role switched to for every statement. Default `null`: on Aurora the secret already is the
-   * read-only user, so no switch is needed (and a login that is not a member could not switch).
+   * `null` keeps the login role for every statement (tests only). Default: each statement runs as
+   * the database role of its product role (`QueryOptions.role`, `bi_viewer` when absent); the
+   * secret's login is a member of those roles (functions/migrate/query-role.ts).
    */
-  readonly role?: string | null;
+  readonly role?: null;
   /** How often to retry while a paused Serverless v2 cluster resumes. Default 4 (≈ 15 s in all). */
   readonly resumeRetries?: number;
   /** First wait between resume retries, doubled each time. Default 1 s. */
@@ -75,28 +75,17 @@ export class RdsDataWarehouse implements Warehouse {
   readonly kind = 'rds-data';
   readonly #options: RdsDataWarehouseOptions;
   readonly #target: { resourceArn: string; secretArn: string; database: string };
-  readonly #role: string | null;
+  readonly #roleSwitch: RoleSwitch;
 
   constructor(options: RdsDataWarehouseOptions) {
     this.#options = options;
     this.#target = { resourceArn: options.resourceArn, secretArn: options.secretArn, database: options.database };
-    this.#role = options.role ?? null;
+    this.#roleSwitch = options.role === null ? 'login-role' : 'database-role';
   }
 
   async query(sql: string, options: QueryOptions): Promise<QueryResult> {
     validateQuery(sql, options);
-    const { maxRows } = options;
-    return this.#readOnly(options, async (execute) => {
-      await execute(declareCursor(sql));
-      const fetched = await execute(fetchCapped(maxRows));
-      const metadata = fetched.columnMetadata ?? [];
-      const { rows, truncated } = capRows(fetched.records ?? [], maxRows);
-      return {
-        columns: metadata.map((column, index) => columnInfo(column.label || column.name || `column${index + 1}`, column.typeName)),
-        rows: rows.map((record) => metadata.map((column, index) => decodeField(record[index], column))),
-        truncated,
-      };
-    });
+    return this.#readOnly(options, (execute) => readWithinBudget(dataApiCursor(execute), sql, options));
   }
 
   /** Plans `sql` (EXPLAIN, never run) in a Data API transaction with the same settings as `query`. */
@@ -111,7 +100,7 @@ export class RdsDataWarehouse implements Warehouse {
 
   /** BeginTransaction, the session settings, `work`, RollbackTransaction: the walls around every call. */
   async #readOnly<T>(
-    options: Pick<QueryOptions, 'timeoutMs' | 'regions'>,
+    options: Pick<QueryOptions, 'timeoutMs' | 'regions' | 'role'>,
     work: (execute: (text: string, parameters?: SqlParameter[]) => Promise<ExecuteStatementCommandOutput>) => Promise<T>,
   ): Promise<T> {
     if (options.timeoutMs > dataApiTimeoutMs) {
@@ -130,7 +119,7 @@ export class RdsDataWarehouse implements Warehouse {
       );
     let failed = false;
     try {
-      const [timeout, regions, role] = sessionSettingValues(options, this.#role);
+      const [timeout, regions, role] = sessionSettingValues(options, this.#roleSwitch);
       await execute(sessionSettingsSql([':timeout', ':regions', ':role']), [
         { name: 'timeout', value: { stringValue: timeout } },
         { name: 'regions', value: { stringValue: regions } },
@@ -180,6 +169,48 @@ export class RdsDataWarehouse implements Warehouse {
       }
     }
   }
+}
+
+/** The Data API's own cap on one response; batches aim at half of it (JSON adds to what cells count for). */
+const dataApiResponseBytes = 1024 * 1024;
+
+/**
+ * The Data API as a `BudgetCursor`: typed fields and column metadata. The service caps every
+ * response at 1 MiB, so a batch can never hold more than that in this process; batches are sized
+ * from the rows seen (few calls for a typical answer), and one that still overflows fails as the
+ * actionable "larger than the Data API allows" error.
+ */
+function dataApiCursor(
+  execute: (text: string) => Promise<ExecuteStatementCommandOutput>,
+): BudgetCursor<ColumnMetadata, readonly Field[]> {
+  return {
+    batching: { kind: 'observed', firstRows: 100, responseBytes: dataApiResponseBytes / 2 },
+    async execute(text) {
+      await execute(text);
+    },
+    async fetch(text) {
+      const fetched = await execute(text);
+      return { columns: fetched.columnMetadata ?? [], rows: fetched.records ?? [] };
+    },
+    typeName: (column) => column.typeName,
+    cellBytes: (record, index) => fieldBytes(record[index]),
+    cellText: (record, index) => record[index]?.stringValue ?? null,
+    decode: (metadata, records) => ({
+      columns: metadata.map((column, index) => columnInfo(column.label || column.name || `column${index + 1}`, column.typeName)),
+      rows: records.map((record) => metadata.map((column, index) => decodeField(record[index], column))),
+    }),
+  };
+}
+
+/** What one Data API field counts for in the byte budget: the length of its value as text. */
+function fieldBytes(field: Field | undefined): number {
+  if (!field || field.isNull) return CELL_OVERHEAD_BYTES;
+  if (field.stringValue !== undefined) return textCellBytes(field.stringValue);
+  if (field.longValue !== undefined || field.doubleValue !== undefined) return textCellBytes(String(field.longValue ?? field.doubleValue));
+  if (field.booleanValue !== undefined) return textCellBytes(String(field.booleanValue));
+  if (field.blobValue !== undefined) return CELL_OVERHEAD_BYTES + Math.ceil(field.blobValue.length / 3) * 4;
+  if (field.arrayValue !== undefined) return textCellBytes(JSON.stringify(field.arrayValue));
+  return CELL_OVERHEAD_BYTES;
 }
 
 /** One Data API field as a core cell; `decode.ts` interprets the text of typed strings. */

@@ -1,6 +1,7 @@
 /**
  * The cost ceiling: the guard's last wall before execution. The SQL that will run (after every
- * rewrite) is planned by the warehouse itself with `EXPLAIN (FORMAT JSON)` — never executed — and
+ * rewrite) is planned by the warehouse itself — `EXPLAIN (FORMAT JSON)` of the very cursor the
+ * adapters declare, so the plan estimated is the plan that runs, and never executed — and
  * refused when the planner's total cost estimate is above a ceiling. A cartesian product of fact
  * tables, a trillion-row series, or a self-join that fans out to billions of rows is refused in
  * milliseconds instead of holding a connection (or, on the embedded PGlite, which does not enforce
@@ -25,6 +26,12 @@
  * heaviest benign query 3× headroom on 10M rows while refusing every fan-out measured there. The
  * embedded warehouse gets 1e6 (≈ 20 s on PGlite, still 80× the heaviest benign query on 100k
  * rows), because there the timeout is only enforced by terminating its worker.
+ *
+ * What the ceiling reveals to a region-scoped principal: nothing of other regions. Its statement
+ * reads the scoped tables only through their per-region partitions (the rewrite reads nothing
+ * else, and what-runs.ts refuses any other read), whose statistics describe the scoped rows alone;
+ * the other tables it may read are the reference tables, which it sees whole. So whether a
+ * statement is refused, and the estimate quoted, are functions of rows it may see.
  */
 import { QueryFailedError, QueryTimeoutError } from '../errors.ts';
 import type { ExplainOptions, PlanEstimate } from '../ports.ts';
@@ -61,18 +68,18 @@ export async function checkCost(sql: string, principal: Principal, estimator: Co
   try {
     estimate = await estimator.explain(sql, {
       ...(principal.regions ? { regions: principal.regions } : {}),
+      role: principal.role,
       timeoutMs: ceilings.explainTimeoutMs,
     });
   } catch (error) {
     throw planFailure(error, ceilings);
   }
   if (!(estimate.totalCost <= ceilings.maxTotalCost)) {
-    // The planner estimates from statistics over every region's rows: a scoped principal is told
-    // that the ceiling was passed, never the figure, which could reveal other regions' sizes.
-    const estimated = principal.regions ? 'the estimated cost' : `the estimated cost ${formatCost(estimate.totalCost)}`;
+    // For a scoped principal the statement reads only its regions' partitions (region-scope.ts),
+    // so the estimate comes from their statistics alone and may be shown like any other.
     throw new Refusal(
       'cost',
-      `${estimated} exceeds the ceiling ${formatCost(ceilings.maxTotalCost)}; add filters, aggregate earlier or avoid cross joins`,
+      `the estimated cost ${formatCost(estimate.totalCost)} exceeds the ceiling ${formatCost(ceilings.maxTotalCost)}; add filters, aggregate earlier or avoid cross joins`,
     );
   }
   return estimate;

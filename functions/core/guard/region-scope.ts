@@ -155,11 +155,13 @@ function replaceScopedReads(statement: AstNode, references: TableReferences, sco
     const node = value as AstNode;
     const rangeVar = node.RangeVar as AstNode | undefined;
     const rangeVarTable = scopedTable(rangeVar);
+    if (rangeVar && rangeVarTable) requireInheritance(rangeVar, rangeVarTable);
     if (rangeVar && rangeVarTable) return rangeSubselect(scopedSubquery(rangeVarTable, scope), aliasOf(rangeVar));
     const sample = node.RangeTableSample as AstNode | undefined;
     const sampled = sample ? ((sample.relation as AstNode | undefined)?.RangeVar as AstNode | undefined) : undefined;
     const sampledTable = scopedTable(sampled);
     if (sample && sampled && sampledTable) {
+      requireInheritance(sampled, sampledTable);
       const { relation: _relation, ...method } = sample;
       return rangeSubselect(scopedSubquery(sampledTable, scope, structuredClone(method)), aliasOf(sampled));
     }
@@ -167,6 +169,16 @@ function replaceScopedReads(statement: AstNode, references: TableReferences, sco
     return node;
   };
   visit(statement);
+}
+
+/**
+ * `ONLY sales.customers` reads the partitioned table's own rows, of which it has none: the scope's
+ * subquery reads a partition, which would answer with rows where the statement as written has none.
+ * Refused rather than run with another meaning (an unscoped principal's statement runs as written).
+ */
+function requireInheritance(rangeVar: AstNode, table: string): void {
+  if (rangeVar.inh === true || !REGION_PARTITIONED_TABLES.has(table)) return;
+  throw new Refusal('region_scope', `ONLY ${SCHEMA}.${table} reads no rows: the table's rows are in its region partitions; drop ONLY`);
 }
 
 /** A `TABLESAMPLE` clause without its relation: method, arguments, `REPEATABLE`. */
@@ -262,6 +274,10 @@ function qualifyColumnReferences(statement: AstNode): void {
     }
     const alias = (fields.alias as AstNode | undefined)?.aliasname;
     if (alias !== undefined) rangeNames.set(String(alias), false);
+    // `a JOIN b USING (x) AS customers` names a range too: `customers.x` would reach it, where
+    // `sales.customers.x` reached the table.
+    const usingAlias = (fields.join_using_alias as AstNode | undefined)?.aliasname;
+    if (type === 'JoinExpr' && usingAlias !== undefined) rangeNames.set(String(usingAlias), false);
     if (type === 'CommonTableExpr') rangeNames.set(String(fields.ctename), false);
     if (type === 'RangeVar' && alias === undefined) {
       const name = String(fields.relname);

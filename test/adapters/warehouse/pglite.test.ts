@@ -36,13 +36,11 @@ afterAll(async () => {
 
 describeWarehouseContract('pglite, worker thread', async () => ({
   warehouse: new PgliteWarehouse({ source: { kind: 'data-dir', dataDir } }),
-  expectedUser: 'bi_reader',
   enforcesTimeout: true,
 }));
 
 describeWarehouseContract('pglite, in thread', async () => ({
   warehouse: new PgliteInThreadWarehouse(inMemory),
-  expectedUser: 'bi_reader',
   // Documented: nothing can interrupt PGlite on the caller's thread.
   enforcesTimeout: false,
 }));

@@ -11,8 +11,7 @@ describeWarehouseContract('postgres', async () => {
   const database = await createTestDatabase();
   return {
     warehouse: new PostgresWarehouse({ connectionString: database.connectionString }),
-    expectedUser: 'bi_reader',
-    enforcesTimeout: true,
+      enforcesTimeout: true,
     dispose: () => database.drop(),
   };
 });

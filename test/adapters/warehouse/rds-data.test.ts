@@ -30,13 +30,12 @@ function clientFor(endpoint: FakeRdsDataEndpoint, maxAttempts = 1): RDSDataClien
 describeWarehouseContract('rds-data', async () => {
   const database = await createTestDatabase();
   const endpoint = await startFakeRdsDataEndpoint({ connectionString: database.connectionString, database: database.name });
-  // The fake logs in as a superuser, so the adapter switches to the read-only role as it would
-  // with a secret for a login that is a member of bi_reader.
-  const warehouse = new RdsDataWarehouse({ client: clientFor(endpoint), resourceArn, secretArn, database: database.name, role: 'bi_reader' });
+  // The fake logs in as a superuser; the adapter switches to each statement's database role as it
+  // does with the deployed secret, whose login is a member of bi_viewer, bi_analyst and bi_admin.
+  const warehouse = new RdsDataWarehouse({ client: clientFor(endpoint), resourceArn, secretArn, database: database.name });
   return {
     warehouse,
-    expectedUser: 'bi_reader',
-    enforcesTimeout: true,
+      enforcesTimeout: true,
     dispose: async () => {
       await endpoint.close();
       await database.drop();
@@ -59,14 +58,15 @@ describe('Class: RdsDataWarehouse', () => {
   });
 
   function warehouseWith(overrides: Partial<ConstructorParameters<typeof RdsDataWarehouse>[0]> = {}): RdsDataWarehouse {
-    return new RdsDataWarehouse({ client: clientFor(endpoint), resourceArn, secretArn, database: database.name, role: 'bi_reader', ...overrides });
+    return new RdsDataWarehouse({ client: clientFor(endpoint), resourceArn, secretArn, database: database.name, ...overrides });
   }
 
   describe('Method: query', () => {
     it('begins a transaction, runs every statement in it and rolls it back, never commits', async () => {
       endpoint.calls.length = 0;
       await warehouseWith().query('SELECT region_name FROM sales.regions', options);
-      expect(endpoint.calls.map((call) => call.operation)).toEqual(['BeginTransaction', 'Execute', 'Execute', 'Execute', 'RollbackTransaction']);
+      // Executes: the settings, the statement's description, its (measuring) cursor, one FETCH.
+      expect(endpoint.calls.map((call) => call.operation)).toEqual(['BeginTransaction', 'Execute', 'Execute', 'Execute', 'Execute', 'RollbackTransaction']);
       const transactionId = endpoint.calls[1]!.body.transactionId;
       expect(transactionId).toEqual(expect.any(String));
       for (const call of endpoint.calls.slice(1)) expect(call.body.transactionId).toBe(transactionId);
@@ -83,9 +83,9 @@ describe('Class: RdsDataWarehouse', () => {
       expect(settings.parameters).toContainEqual({ name: 'regions', value: { stringValue: "O'Brien land" } });
     });
 
-    it('keeps the login user when role switching is off (the default: the secret is the reader)', async () => {
-      const result = await warehouseWith({ role: undefined }).query('SELECT current_user', options);
-      expect(result.rows).toEqual([['postgres']]);
+    it('switches to the database role by default, and keeps the login user only when told to (role: null)', async () => {
+      expect((await warehouseWith().query('SELECT current_user', { ...options, role: 'analyst' })).rows).toEqual([['bi_analyst']]);
+      expect((await warehouseWith({ role: null }).query('SELECT current_user', options)).rows).toEqual([['postgres']]);
     });
 
     it('rolls back after a failed statement too', async () => {
@@ -94,9 +94,10 @@ describe('Class: RdsDataWarehouse', () => {
       expect(endpoint.openTransactions()).toBe(0);
     });
 
-    it('fails a result over the 1 MiB response cap with an actionable QueryFailedError', async () => {
+    it('fails a batch over the 1 MiB response cap with an actionable QueryFailedError', async () => {
+      // The first batch is 100 rows (budgeted-fetch.ts): 100 rows of 12 kB cannot fit one response.
       const error = await warehouseWith()
-        .query("SELECT n, repeat('x', 2000) AS padding FROM generate_series(1, 1000) AS n", { timeoutMs: 5_000, maxRows: 1_000 })
+        .query("SELECT n, repeat('x', 12000) AS padding FROM generate_series(1, 1000) AS n", { timeoutMs: 5_000, maxRows: 1_000 })
         .catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(QueryFailedError);
       expect((error as Error).message).toMatch(/1 MiB.*aggregate/);

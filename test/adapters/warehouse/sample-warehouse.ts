@@ -41,6 +41,8 @@ INSERT INTO sales.sales_transactions (sale_date, region_id, product_id, customer
   ('2024-12-31', 2, 3, 1, 1, 2, 299.00, 20.50, '2024-12-31 23:00:00+00'),
   ('2025-03-15', 1, 1, 2, 4, 3, 5700.00, 4500.00, '2025-03-15 12:00:00+00'),
   ('2025-03-16', 1, 2, 2, 4, 1, 25.10, 10.00, '2025-03-16 12:00:00+00');
+-- As seeding does: statistics for the planner, parents and partitions alike.
+ANALYZE;
 `;
 
 /** Everything, as statements for a simple-protocol `exec`. */
