@@ -67,6 +67,11 @@ export const ConfigSchema = z.strictObject({
   askTimeoutSeconds: positiveInt.max(29),
   /** Rows a statement may return at most (`BI_AGENT_MAX_ROWS`). */
   maxRows: positiveInt,
+  /**
+   * Bytes an answer's rows may take at most (`BI_AGENT_MAX_RESULT_BYTES`). A Lambda response is
+   * capped at 6 MB and the chart repeats the rows, so this stays well under half of that.
+   */
+  maxResultBytes: positiveInt.max(2_500_000),
   /** Statement timeout on the question path (`BI_AGENT_STATEMENT_TIMEOUT_MS`); the Data API stops at 45 s. */
   statementTimeoutMs: positiveInt.max(44_000),
   /** The guard's ceiling on the planner's cost estimate (`BI_AGENT_MAX_QUERY_COST`); default: the application's (1e7 on Aurora). */
@@ -153,6 +158,7 @@ export const BASE_DEFAULTS: ConfigInput = {
   askMemoryMb: 1024,
   askTimeoutSeconds: 29,
   maxRows: 5000,
+  maxResultBytes: 2_000_000,
   statementTimeoutMs: 15_000,
   plannerModelId: 'global.anthropic.claude-sonnet-4-5-20250929-v1:0',
   embeddingModelId: 'amazon.titan-embed-text-v2:0',

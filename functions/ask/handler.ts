@@ -57,6 +57,7 @@ export function createAskHandler(options: AskHandlerOptions): HttpHandler {
       confidence: answer.confidence,
       rowCount: answer.rowCount,
       truncated: answer.truncated,
+      truncatedBy: answer.truncatedBy,
       timingsMs: answer.timingsMs,
     });
     return jsonResponse(200, answer);

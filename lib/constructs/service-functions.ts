@@ -47,6 +47,7 @@ export class ServiceFunctions extends Construct {
       BI_AGENT_SECRET_ARN: warehouse.querySecret.secretArn,
       BI_AGENT_DATABASE: warehouse.databaseName,
       BI_AGENT_MAX_ROWS: String(config.maxRows),
+      BI_AGENT_MAX_RESULT_BYTES: String(config.maxResultBytes),
       BI_AGENT_STATEMENT_TIMEOUT_MS: String(config.statementTimeoutMs),
       BI_AGENT_DATA: '/tmp/bi-agent',
       ...(config.maxQueryCost ? { BI_AGENT_MAX_QUERY_COST: String(config.maxQueryCost) } : {}),

@@ -42,6 +42,7 @@ describe('Functions', () => {
       BI_AGENT_SECRET_ARN: main.resolve(main.warehouse.querySecret.secretArn),
       BI_AGENT_DATABASE: config.databaseName,
       BI_AGENT_MAX_ROWS: String(config.maxRows),
+      BI_AGENT_MAX_RESULT_BYTES: String(config.maxResultBytes),
       BI_AGENT_STATEMENT_TIMEOUT_MS: String(config.statementTimeoutMs),
       BI_AGENT_DATA: '/tmp/bi-agent',
     });
