@@ -9,8 +9,11 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgliteInThreadWarehouse } from '../../functions/adapters/warehouse/pglite.ts';
+import { PostgresWarehouse } from '../../functions/adapters/warehouse/postgres.ts';
 import { PostgresSqlGuard } from '../../functions/core/guard/sql-guard.ts';
+import type { Warehouse } from '../../functions/core/ports.ts';
 import type { Principal } from '../../functions/core/principal.ts';
+import { createTestDatabase, postgresAvailable, SMALL_SEED, type TestDatabase } from '../support/postgres.ts';
 import { openTestWarehouse } from '../support/warehouse.ts';
 
 const analyst: Principal = { subject: 't', role: 'analyst', regions: ['Europe'] };
@@ -33,31 +36,55 @@ const cases: readonly [string, string, Principal][] = [
 ];
 
 const guard = new PostgresSqlGuard({ maxRows: 100 });
-let db: PGlite;
-let asLogin: PgliteInThreadWarehouse;
 
-beforeAll(async () => {
-  db = await openTestWarehouse();
-  asLogin = new PgliteInThreadWarehouse(db, { role: null });
-});
+/** The cases on one warehouse, whose `asLogin()` runs statements as its login (guard alone). */
+function leakSuite(name: string, open: () => Promise<{ asLogin: Warehouse; close: () => Promise<void> }>): void {
+  describe(`Region scope with CTEs named after tables (guard alone, ${name})`, () => {
+    let warehouse: { asLogin: Warehouse; close: () => Promise<void> };
 
-afterAll(async () => {
-  await db?.close();
-});
+    beforeAll(async () => {
+      warehouse = await open();
+    }, 120_000);
 
-describe('Region scope with CTEs named after tables (guard alone)', () => {
-  it.each(cases)('reads no hidden value %s', async (_label, sql, principal) => {
-    const verdict = await guard.check(sql, principal);
-    if (!verdict.allowed) {
-      expect(['column', 'relation']).toContain(verdict.rule);
-      return;
-    }
-    const result = await asLogin.query(verdict.sql, { timeoutMs: 30_000, maxRows: 100 });
-    for (const row of result.rows) for (const cell of row) expect(String(cell)).not.toMatch(personal);
-    // The CTE stays a CTE: the statement reads the table only where the principal wrote it.
-    expect(verdict.sql).not.toMatch(/FROM sales\.(customers|sales_transactions)\b/);
+    afterAll(async () => {
+      await warehouse?.close();
+    });
+
+    it.each(cases)('reads no hidden value %s', async (_label, sql, principal) => {
+      const verdict = await guard.check(sql, principal);
+      if (!verdict.allowed) {
+        expect(['column', 'relation']).toContain(verdict.rule);
+        return;
+      }
+      const result = await warehouse.asLogin.query(verdict.sql, { timeoutMs: 30_000, maxRows: 100 });
+      for (const row of result.rows) for (const cell of row) expect(String(cell)).not.toMatch(personal);
+      // The CTE stays a CTE: the statement reads the table only where the principal wrote it.
+      expect(verdict.sql).not.toMatch(/FROM sales\.(customers|sales_transactions)\b/);
+    });
   });
+}
 
+leakSuite('PGlite', async () => {
+  const db: PGlite = await openTestWarehouse();
+  return { asLogin: new PgliteInThreadWarehouse(db, { role: null }), close: () => db.close() };
+});
+
+const available = await postgresAvailable();
+if (available) {
+  leakSuite('PostgreSQL', async () => {
+    const database: TestDatabase = await createTestDatabase({ seed: SMALL_SEED });
+    const asLogin = new PostgresWarehouse({ connectionString: database.url, role: null });
+    return {
+      asLogin,
+      close: async () => {
+        await asLogin.close();
+        await database.drop();
+      },
+    };
+  });
+}
+
+describe('Region scope with CTEs named after tables (the guard)', () => {
   it('refuses a hidden column read through the CTE-named table in every case that names one', async () => {
     const verdict = await guard.check("select 1 union all (with customers as (select 1 as n) select count(*) from sales.customers where email <> '')", analyst);
     expect(verdict).toMatchObject({ allowed: false, rule: 'column' });
