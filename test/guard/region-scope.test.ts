@@ -139,10 +139,14 @@ describe('Function: applyRegionScope (through PostgresSqlGuard.check)', () => {
       ['quoted', 'select count(*) from "sales"."customers"'],
       ['upper case', 'select count(*) from SALES.Customers'],
       ['a Unicode escape', 'select count(*) from sales.U&"cust\\006fmers"'],
-      ['ONLY', 'select count(*) from only sales.customers'],
     ])('recognises the table written %s', async (_label, sql) => {
       expect(await rewrite(sql)).toMatch(/FROM sales\.customers_r2\b/);
       expect(await rewrite(sql)).toMatch(/\) AS customers\b/);
+    });
+
+    it('refuses ONLY of a partitioned table, whose own rows are none, rather than read a partition in its place', async () => {
+      const verdict = await guard.check('select count(*) from only sales.customers', { subject: 't', role: 'admin', regions: ['Europe'] });
+      expect(verdict).toMatchObject({ allowed: false, rule: 'region_scope' });
     });
 
     it('does not rewrite an unqualified name that refers to a CTE, but does rewrite the table read inside that CTE', async () => {
