@@ -41,6 +41,10 @@ function checkWithin(root: unknown, startPath: AstPath = []): void {
         return checkSampleMethod(nameParts(fields.method));
       case 'ColumnRef':
         return checkColumnRef(nameParts(fields.fields));
+      case 'ParamRef':
+        // Nothing binds a value to `$1`: the database would fail while planning, which the cost
+        // check would report as a warehouse that cannot be reached rather than as the statement's fault.
+        throw new Refusal('syntax', `parameter $${String(fields.number ?? '')} has no value here: write the value into the statement`);
       default:
         return;
     }
