@@ -134,6 +134,12 @@ describe('Function: applyRegionScope (through PostgresSqlGuard.check)', () => {
       expect(await rewrite('select n from sales.regions as r (id, n)')).toBe(canonical(`select n from ${scoped('regions')} as r (id, n)`));
     });
 
+    it('refuses a whole-row value under an alias column list, whose keys the subquery would rename', async () => {
+      const verdict = await refusal('select row_to_json(r) from sales.regions as r (id, n)', ['Europe']);
+      expect(verdict.rule).toBe('region_scope');
+      expect(verdict.reason).toMatch(/AS name/);
+    });
+
     it.each([
       ['unqualified (schema sales)', 'select count(*) from customers'],
       ['quoted', 'select count(*) from "sales"."customers"'],

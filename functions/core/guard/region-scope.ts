@@ -155,13 +155,13 @@ function replaceScopedReads(statement: AstNode, references: TableReferences, sco
     const node = value as AstNode;
     const rangeVar = node.RangeVar as AstNode | undefined;
     const rangeVarTable = scopedTable(rangeVar);
-    if (rangeVar && rangeVarTable) requireInheritance(rangeVar, rangeVarTable);
+    if (rangeVar && rangeVarTable) requireInheritance(rangeVar, rangeVarTable, statement);
     if (rangeVar && rangeVarTable) return rangeSubselect(scopedSubquery(rangeVarTable, scope), aliasOf(rangeVar));
     const sample = node.RangeTableSample as AstNode | undefined;
     const sampled = sample ? ((sample.relation as AstNode | undefined)?.RangeVar as AstNode | undefined) : undefined;
     const sampledTable = scopedTable(sampled);
     if (sample && sampled && sampledTable) {
-      requireInheritance(sampled, sampledTable);
+      requireInheritance(sampled, sampledTable, statement);
       const { relation: _relation, ...method } = sample;
       return rangeSubselect(scopedSubquery(sampledTable, scope, structuredClone(method)), aliasOf(sampled));
     }
@@ -176,9 +176,39 @@ function replaceScopedReads(statement: AstNode, references: TableReferences, sco
  * subquery reads a partition, which would answer with rows where the statement as written has none.
  * Refused rather than run with another meaning (an unscoped principal's statement runs as written).
  */
-function requireInheritance(rangeVar: AstNode, table: string): void {
+function requireInheritance(rangeVar: AstNode, table: string, statement: AstNode): void {
+  requireNoColumnAliases(rangeVar, table, statement);
   if (rangeVar.inh === true || !REGION_PARTITIONED_TABLES.has(table)) return;
   throw new Refusal('region_scope', `ONLY ${SCHEMA}.${table} reads no rows: the table's rows are in its region partitions; drop ONLY`);
+}
+
+/**
+ * `sales.regions t(id)`: on a table the alias column list renames the columns but a whole-row value
+ * (`row_to_json(t)`) keeps the table's own names; on the scope's subquery it would rename both, so
+ * the answer would change. Where the statement may take such a value (`t` alone, or `t.*` other
+ * than as a select-list entry, which expands to the renamed columns either way), it is refused for
+ * a scoped principal rather than run with another meaning.
+ */
+function requireNoColumnAliases(rangeVar: AstNode, table: string, statement: AstNode): void {
+  const alias = rangeVar.alias as AstNode | undefined;
+  const names = alias?.colnames as unknown[] | undefined;
+  if (!alias || !names || names.length === 0 || !mayTakeWholeRow(statement, String(alias.aliasname))) return;
+  throw new Refusal('region_scope', `a whole-row value of ${SCHEMA}.${table} under a column alias list cannot be kept exactly once the table is limited to the principal's regions; rename the columns in the select list instead (AS name)`);
+}
+
+/** Whether `statement` names `name` as a whole row anywhere (conservatively: any reference that could be one). */
+function mayTakeWholeRow(statement: AstNode, name: string): boolean {
+  let found = false;
+  walk(statement, (type, fields, path) => {
+    if (type !== 'ColumnRef' || found) return;
+    const parts = fields.fields as AstNode[];
+    const first = (parts[0]?.String as AstNode | undefined)?.sval;
+    if (first !== name) return;
+    if (parts.length === 1) found = true;
+    const selectListEntry = path.at(-1) === 'val' && path.at(-2) === 'ResTarget';
+    if (parts.length === 2 && parts[1]!.A_Star !== undefined && !selectListEntry) found = true;
+  });
+  return found;
 }
 
 /** A `TABLESAMPLE` clause without its relation: method, arguments, `REPEATABLE`. */
