@@ -2,8 +2,9 @@
  * The product's one stack. It only composes constructs, one concern each; the order below is the
  * order of dependencies (data first, then functions, then the API, then what watches them).
  */
-import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { Aspects, CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { ApplicationLogLevelFromPowertools } from './application-log-level.ts';
 import type { BiAgentConfig } from './config.ts';
 import { Api } from './constructs/api.ts';
 import { Auth } from './constructs/auth.ts';
@@ -50,13 +51,13 @@ export class BiAgentStack extends Stack {
       config,
       parserLayer: parserLayer.layer,
       warehouse: this.warehouse,
-      search: this.search,
-      tables: this.tables,
     });
     this.api = new Api(this, 'Api', { config, auth: this.auth, functions: this.functions });
     this.observability = new Observability(this, 'Observability', { config, api: this.api, functions: this.functions });
     this.releases = new Releases(this, 'Releases', { config, functions: this.functions, observability: this.observability });
     acknowledgeStackFindings(this);
+    // Lambda filters each function's application logs at the level Powertools logs at.
+    Aspects.of(this).add(new ApplicationLogLevelFromPowertools());
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.restApi.url });
     new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });

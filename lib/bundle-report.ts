@@ -1,6 +1,6 @@
 /**
  * What each function ships: synthesizes the app with real bundling (as `cdk synth` does) and
- * measures every function's asset. Used by bench/bundles.ts and test/cdk/bundles.test.ts.
+ * measures every function's asset. Used by bench/bundles.ts (test/cdk/packaging.test.ts checks the same budget on the cloud assembly).
  */
 import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';

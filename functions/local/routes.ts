@@ -2,9 +2,10 @@
  * The local server's route table: what API Gateway's resources and methods are on AWS.
  */
 import { handler as askHandler } from '../ask/handler.ts';
-import { healthHandler, readyHandler } from '../health/handler.ts';
+import { healthHandler } from '../health/handler.ts';
 import { handler as openApiHandler } from '../openapi/handler.ts';
 import type { HttpHandler } from '../platform/http-handler.ts';
+import { readyHandler } from '../ready/handler.ts';
 
 /** One method on one path, served by one Lambda handler. */
 export interface LocalRoute {

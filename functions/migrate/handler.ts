@@ -1,19 +1,23 @@
 /**
  * CloudFormation custom resource that brings the warehouse's schema up to date during `cdk deploy`:
  * the project's migrations (functions/warehouse/migrations, applied by the same runner as everywhere
- * else), then the read-only login of the question path. It runs as the cluster owner through the
- * Data API, on Create and on every Update (the stack changes a property whenever a migration file
- * changes); Delete does nothing (the cluster keeps its data and is snapshotted on removal).
+ * else), then the read-only logins of the question path, the one its secret names with the secret's
+ * password. It runs as the cluster owner through the Data API, on Create and on every Update (the
+ * stack changes a property whenever a migration file changes); Delete does nothing (the cluster
+ * keeps its data and is snapshotted on removal).
  *
  * The function answers CloudFormation itself (a PUT to the pre-signed ResponseURL) instead of going
  * through the custom-resource provider framework: one function, no framework functions to maintain.
  */
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { requiredEnv, optionalEnv } from '../platform/env.ts';
 import { migrate, type ExecuteScript, type MigrationReport } from '../warehouse/migrate.ts';
 import { dataApiScript } from './data-api-script.ts';
-import { queryRoleScript } from './query-role.ts';
+import { queryLoginsScript } from './query-role.ts';
+import { readQueryCredentials, type QueryCredentials, type SecretReader } from './query-secret.ts';
+import { scramSha256Verifier } from './scram-verifier.ts';
 
 /** The physical id of the one migrations resource of a stack (its data lives in the database). */
 export const PHYSICAL_RESOURCE_ID = 'bi-agent-warehouse-migrations';
@@ -24,39 +28,76 @@ export interface MigrationsResult {
   readonly Applied: string;
 }
 
-/** Runs the migrations and the query role on `execute`; the part of the handler that tests run on PGlite. */
-export async function applySchema(execute: ExecuteScript, queryUsername: string): Promise<MigrationReport> {
+/** The read-only logins: the base username, and the credentials its secret currently holds. */
+export interface QueryLogin {
+  readonly baseUsername: string;
+  readonly credentials: QueryCredentials;
+}
+
+/**
+ * Runs the migrations, then creates and grants the query logins and sets the password of the one
+ * the secret names (as a SCRAM verifier: the password itself never reaches `execute`). The part of
+ * the handler that tests run on PGlite and PostgreSQL.
+ */
+export async function applySchema(execute: ExecuteScript, query: QueryLogin): Promise<MigrationReport> {
   const report = await migrate(execute);
-  await execute(queryRoleScript(queryUsername)).catch(async (error: unknown) => {
+  const script = queryLoginsScript(query.baseUsername, {
+    username: query.credentials.username,
+    verifier: scramSha256Verifier(query.credentials.password),
+  });
+  await execute(script).catch(async (error: unknown) => {
     await execute('ROLLBACK').catch(() => undefined);
     throw error;
   });
   return report;
 }
 
-/** Lambda entry point. */
-export async function handler(event: CloudFormationCustomResourceEvent, context: Context): Promise<void> {
-  const physicalId = event.RequestType === 'Create' ? PHYSICAL_RESOURCE_ID : event.PhysicalResourceId;
-  let response: CloudFormationResponse;
-  try {
-    const data = event.RequestType === 'Delete' ? undefined : await beforeDeadline(runFromEnv(), context);
-    response = { Status: 'SUCCESS', PhysicalResourceId: physicalId, ...(data ? { Data: data } : {}), ...ids(event) };
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    console.error(JSON.stringify({ level: 'ERROR', message: 'migrations failed', reason }));
-    response = { Status: 'FAILED', Reason: reason.slice(0, 1000), PhysicalResourceId: physicalId, ...ids(event) };
-  }
-  await respond(event.ResponseURL, response);
+/** The AWS clients and the environment the handler runs with (tests replace them). */
+export interface MigrationsDependencies {
+  readonly rdsData: () => RDSDataClient;
+  readonly secrets: () => SecretReader;
+  readonly env?: NodeJS.ProcessEnv;
 }
 
-async function runFromEnv(): Promise<MigrationsResult> {
-  const execute = dataApiScript(new RDSDataClient({}), {
-    resourceArn: requiredEnv('BI_AGENT_CLUSTER_ARN'),
-    secretArn: requiredEnv('BI_AGENT_OWNER_SECRET_ARN'),
-    database: optionalEnv('BI_AGENT_DATABASE', 'bi'),
+let rdsDataClient: RDSDataClient | undefined;
+let secretsClient: SecretsManagerClient | undefined;
+const lambdaDependencies: MigrationsDependencies = {
+  rdsData: () => (rdsDataClient ??= new RDSDataClient({})),
+  secrets: () => (secretsClient ??= new SecretsManagerClient({})),
+};
+
+/** The custom resource's handler over `dependencies`. */
+export function createHandler(dependencies: MigrationsDependencies = lambdaDependencies) {
+  return async function handler(event: CloudFormationCustomResourceEvent, context: Context): Promise<void> {
+    const physicalId = event.RequestType === 'Create' ? PHYSICAL_RESOURCE_ID : event.PhysicalResourceId;
+    let response: CloudFormationResponse;
+    try {
+      const data = event.RequestType === 'Delete' ? undefined : await beforeDeadline(runFromEnv(dependencies), context);
+      response = { Status: 'SUCCESS', PhysicalResourceId: physicalId, ...(data ? { Data: data } : {}), ...ids(event) };
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      console.error(JSON.stringify({ level: 'ERROR', message: 'migrations failed', reason }));
+      response = { Status: 'FAILED', Reason: reason.slice(0, 1000), PhysicalResourceId: physicalId, ...ids(event) };
+    }
+    await respond(event.ResponseURL, response);
+  };
+}
+
+/** Lambda entry point. */
+export const handler = createHandler();
+
+async function runFromEnv(dependencies: MigrationsDependencies): Promise<MigrationsResult> {
+  const env = dependencies.env ?? process.env;
+  const baseUsername = optionalEnv('BI_AGENT_QUERY_USERNAME', 'bi_query', env);
+  // Read first: a secret the function cannot use fails the deploy before the database is touched.
+  const credentials = await readQueryCredentials(dependencies.secrets(), requiredEnv('BI_AGENT_QUERY_SECRET_ARN', env), baseUsername);
+  const execute = dataApiScript(dependencies.rdsData(), {
+    resourceArn: requiredEnv('BI_AGENT_CLUSTER_ARN', env),
+    secretArn: requiredEnv('BI_AGENT_OWNER_SECRET_ARN', env),
+    database: optionalEnv('BI_AGENT_DATABASE', 'bi', env),
   });
-  const report = await applySchema(execute, optionalEnv('BI_AGENT_QUERY_USERNAME', 'bi_query'));
-  console.log(JSON.stringify({ level: 'INFO', message: 'migrations applied', ...report }));
+  const report = await applySchema(execute, { baseUsername, credentials });
+  console.log(JSON.stringify({ level: 'INFO', message: 'migrations applied', ...report, passwordSetFor: credentials.username }));
   return { SchemaVersion: String(report.schemaVersion), Applied: report.applied.join(',') };
 }
 

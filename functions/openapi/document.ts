@@ -83,9 +83,11 @@ export function openApiDocument(): JsonObject {
       '/ready': {
         get: {
           operationId: 'ready',
-          summary: 'Readiness: the warehouse answers',
+          summary: 'Readiness: the warehouse answers (the result is reused for up to 30 s)',
+          security: [{}, { bearerAuth: [] }],
           responses: {
             '200': { description: 'Ready.', content: { 'application/json': { schema: ref('Ready') } } },
+            '401': problem('No valid credentials: on AWS the route takes the same access token as `/v1/ask`.'),
             '503': problem('The warehouse is not ready; retry after `Retry-After` seconds.', { 'retry-after': { schema: { type: 'integer' } } }),
             ...commonProblems,
           },

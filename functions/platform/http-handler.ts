@@ -1,7 +1,8 @@
 /**
  * The one wrapper every HTTP handler goes through: Powertools tracing, logging and metrics, the
- * correlation id, and error mapping. A handler written with it only parses, delegates and shapes
- * its success response; any error it throws becomes a problem response here.
+ * correlation id, CORS, and error mapping. A handler written with it only parses, delegates and
+ * shapes its success response; any error it throws becomes a problem response here, and every
+ * response, success or problem, leaves with the correlation id and the CORS headers (`cors.ts`).
  */
 import middy from '@middy/core';
 import type { MiddlewareObj, Request } from '@middy/core';
@@ -9,6 +10,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { corsHeaders, corsOriginsFromEnv } from './cors.ts';
 import { countWithDimensions, getObservability, METRIC, MetricUnit, type Observability } from './observability.ts';
 import { problemFor } from './problem.ts';
 import { redactError } from './redact.ts';
@@ -34,6 +36,8 @@ export interface HttpHandlerOptions {
   readonly route: string;
   /** Defaults to the process-wide utilities; tests pass their own. */
   readonly observability?: Observability;
+  /** Origins whose pages may read the responses; default `BI_AGENT_CORS_ORIGINS` (see `cors.ts`). */
+  readonly corsOrigins?: readonly string[];
 }
 
 /**
@@ -46,7 +50,7 @@ export interface HttpHandlerOptions {
 export function createHttpHandler(options: HttpHandlerOptions, body: HandlerBody): HttpHandler {
   let chain: HttpHandler | undefined;
   return (event, context) => {
-    chain ??= buildChain(options.observability ?? getObservability(), options.route, body);
+    chain ??= buildChain(options.observability ?? getObservability(), options.route, options.corsOrigins ?? corsOriginsFromEnv(), body);
     return chain(event, context);
   };
 }
@@ -58,7 +62,7 @@ interface RequestState {
   started: number;
 }
 
-function buildChain(observability: Observability, route: string, body: HandlerBody): HttpHandler {
+function buildChain(observability: Observability, route: string, corsOrigins: readonly string[], body: HandlerBody): HttpHandler {
   const { logger, metrics, tracer } = observability;
   const states = new WeakMap<object, RequestState>();
   // Runs first among ours: everything after it can log with the correlation id.
@@ -79,7 +83,10 @@ function buildChain(observability: Observability, route: string, body: HandlerBo
   const finish = (request: HttpRequest): void => {
     const state = states.get(request.event);
     const response = request.response;
-    if (!state || !response) return;
+    if (!response) return;
+    // CORS first and unconditionally: a browser shows the page nothing of a response without it.
+    response.headers = { ...response.headers, ...corsHeaders(request.event, corsOrigins) };
+    if (!state) return;
     response.headers = { ...response.headers, [CORRELATION_HEADER]: state.correlationId };
     const latencyMs = Math.round((performance.now() - state.started) * 10) / 10;
     metrics.addMetric(METRIC.requests, MetricUnit.Count, 1);

@@ -43,6 +43,14 @@ export interface MigrationReport {
 const FILE_NAME = /^(\d{3,})_[a-z0-9_]+\.sql$/;
 const MIGRATION_LOCK = 4_216_042; // pg_advisory_xact_lock key: one migrating session at a time
 
+/**
+ * Takes the migrations' transaction-level advisory lock. The lock function returns `void`, which the
+ * RDS Data API refuses to return (UnsupportedResultException), so it is called in FROM and the
+ * statement returns a boolean instead: every statement the runner sends must return only types the
+ * Data API can return, as well as PGlite and node-postgres.
+ */
+export const TAKE_MIGRATION_LOCK = `SELECT true AS locked FROM pg_catalog.pg_advisory_xact_lock(${MIGRATION_LOCK})`;
+
 /** Where the migration files live: inside the package, found from `packageRoot()`. */
 export function migrationsDirectory(): string {
   return join(packageRoot(), 'functions', 'warehouse', 'migrations');
@@ -84,7 +92,7 @@ export async function migrate(
   // Under the same lock as the migrations: CREATE … IF NOT EXISTS is not safe against a concurrent twin.
   const recorded = await execute(`
     BEGIN;
-    SELECT pg_advisory_xact_lock(${MIGRATION_LOCK});
+    ${TAKE_MIGRATION_LOCK};
     CREATE SCHEMA IF NOT EXISTS bi_agent;
     REVOKE ALL ON SCHEMA bi_agent FROM PUBLIC;
     CREATE TABLE IF NOT EXISTS bi_agent.schema_migrations (
@@ -125,7 +133,7 @@ export async function migrate(
       // lock taken here holds until COMMIT: a second migrating process waits, then sees the record.
       const [already] = await execute(
         `BEGIN;
-SELECT pg_advisory_xact_lock(${MIGRATION_LOCK});
+${TAKE_MIGRATION_LOCK};
 SELECT count(*)::int AS n FROM bi_agent.schema_migrations WHERE version = ${migration.version};`,
       );
       if (Number(already?.n) > 0) {

@@ -1,8 +1,15 @@
 /**
  * The REST API: user routes behind a Cognito authorizer that requires the API scope (so it takes
  * access tokens), partner routes that also require an API key (metered by a usage plan per tier),
- * public probes and the OpenAPI document, request validation, access logs, stage throttling,
- * tracing, and a WAF web ACL with AWS's managed common rule set.
+ * the public liveness probe and OpenAPI document, request validation, access logs, stage
+ * throttling, tracing, and a WAF web ACL with AWS's managed common rule set.
+ *
+ * Readiness (`GET /ready`) is a user route: it runs a Data API transaction (and wakes dev's pausing
+ * cluster), so anonymous probes may not call it; the front end (to show "warehouse resuming") and
+ * operators call it with an access token, and the function reuses its result for 30 s.
+ *
+ * CORS: the preflight, API Gateway's own error responses and the functions' responses
+ * (functions/platform/cors.ts) all name the front end's origins (`lib/cors-origins.ts`).
  */
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
@@ -21,7 +28,6 @@ import {
   type MethodOptions,
   Period,
   RequestValidator,
-  ResponseType,
   RestApi,
   type UsagePlan,
 } from 'aws-cdk-lib/aws-apigateway';
@@ -30,6 +36,8 @@ import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { MAX_CONVERSATION_ID_CHARS, MAX_QUESTION_CHARS } from '../../functions/platform/schemas.ts';
 import type { BiAgentConfig } from '../config.ts';
+import { corsOriginsOf } from '../cors-origins.ts';
+import { gatewayProblemTemplate, GATEWAY_PROBLEMS } from './gateway-problems.ts';
 import type { Auth } from './auth.ts';
 import type { ServiceFunctions } from './service-functions.ts';
 
@@ -63,7 +71,7 @@ export class Api extends Construct {
       removalPolicy: config.deletionProtection ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
 
-    const corsOrigins = [...new Set(config.callbackUrls.map((url) => new URL(url).origin))];
+    const corsOrigins = corsOriginsOf(config);
     this.restApi = new RestApi(this, 'RestApi', {
       restApiName: `bi-agent-${config.stage}`,
       description: 'Contextual BI Agent: business questions answered with guarded read-only SQL',
@@ -88,7 +96,7 @@ export class Api extends Construct {
       reason:
         "API Gateway's account-level logging role: AWS's managed policy is the documented one, scoped to CloudWatch Logs, and kept current by AWS.",
     });
-    this.#problemResponses();
+    this.#problemResponses(corsOrigins);
 
     const authorizer = new CognitoUserPoolsAuthorizer(this, 'Authorizer', {
       cognitoUserPools: [auth.userPool],
@@ -121,6 +129,13 @@ export class Api extends Construct {
       authorizationScopes: [auth.partnerScope],
       apiKeyRequired: true,
     };
+    const signedInOptions: MethodOptions = {
+      authorizer,
+      authorizationType: AuthorizationType.COGNITO,
+      authorizationScopes: [auth.askScope],
+      requestValidator: paramsValidator,
+      requestParameters: { 'method.request.header.Authorization': true },
+    };
     const publicOptions: MethodOptions = { authorizationType: AuthorizationType.NONE, requestValidator: paramsValidator };
 
     const v1 = this.restApi.root.addResource('v1');
@@ -131,9 +146,13 @@ export class Api extends Construct {
     const partnerAsk = v1.addResource('partner').addResource('ask');
     this.#route('partner', partnerAsk.addMethod('POST', new LambdaIntegration(functions.ask.alias), partnerOptions));
 
+    const ready = this.restApi.root.addResource('ready', {
+      defaultCorsPreflightOptions: { allowOrigins: corsOrigins, allowMethods: ['GET', 'OPTIONS'], allowHeaders: ['Authorization'] },
+    });
+    this.#route('user', ready.addMethod('GET', new LambdaIntegration(functions.ready.alias), signedInOptions));
+
     const publicRoutes: [string, LambdaIntegration][] = [
       ['health', new LambdaIntegration(functions.health.alias)],
-      ['ready', new LambdaIntegration(functions.ready.alias)],
       ['openapi.json', new LambdaIntegration(functions.openapi.alias)],
     ];
     for (const [path, integration] of publicRoutes) {
@@ -142,13 +161,13 @@ export class Api extends Construct {
       Validations.of(method).acknowledge(
         {
           id: 'AwsSolutions-APIG4',
-          reason: `GET /${path} is public by design: load-balancer and uptime probes and the API description carry no business data; stage throttling and WAF rate limiting bound it.`,
+          reason: `GET /${path} is public by design: the liveness probe (it touches no dependency) and the API description carry no business data; stage throttling and WAF rate limiting bound it.`,
         },
         { id: 'AwsSolutions-COG4', reason: `GET /${path} takes no user token (see APIG4).` },
       );
     }
-    const preflight = ask.node.tryFindChild('OPTIONS');
-    if (preflight) {
+    for (const preflight of [ask.node.tryFindChild('OPTIONS'), ready.node.tryFindChild('OPTIONS')]) {
+      if (!preflight) continue;
       Validations.of(preflight).acknowledge(
         { id: 'AwsSolutions-APIG4', reason: 'CORS preflight (OPTIONS) cannot carry credentials; it is a mock integration that returns headers only.' },
         { id: 'AwsSolutions-COG4', reason: 'CORS preflight (OPTIONS) cannot carry a token (see APIG4).' },
@@ -202,26 +221,25 @@ export class Api extends Construct {
     });
   }
 
-  /** API Gateway's own refusals in the same problem+json shape as the handlers' (platform/problem.ts). */
-  #problemResponses(): void {
-    // validationErrorString is not JSON-escaped by API Gateway; it holds schema paths, not user input.
-    const problem = (code: string, status: string, title: string, detail: string) =>
-      `{"type":"urn:bi-agent:problem:${code}","title":"${title}","status":${status},"detail":"${detail}","code":"${code}","correlationId":"$context.requestId"}`;
-    const responses: [ResponseType, string, string, string, string][] = [
-      [ResponseType.BAD_REQUEST_BODY, '400', 'invalid_request', 'Invalid request', '$context.error.validationErrorString'],
-      [ResponseType.UNAUTHORIZED, '401', 'unauthenticated', 'Authentication required', 'Send an access token with the bi-agent scope.'],
-      [ResponseType.ACCESS_DENIED, '403', 'forbidden', 'Forbidden', 'The token does not carry the scope this route requires.'],
-      [ResponseType.MISSING_AUTHENTICATION_TOKEN, '404', 'not_found', 'Not found', 'No such route.'],
-      [ResponseType.THROTTLED, '429', 'throttled', 'Too many requests', 'Slow down and retry later.'],
-      [ResponseType.QUOTA_EXCEEDED, '429', 'quota_exceeded', 'Quota exceeded', "The API key's usage-plan quota is used up for this period."],
-      [ResponseType.WAF_FILTERED, '403', 'forbidden', 'Forbidden', 'The request was blocked.'],
-    ];
-    for (const [type, statusCode, code, title, detail] of responses) {
-      this.restApi.addGatewayResponse(`Problem${type.responseType}`, {
-        type,
-        statusCode,
-        responseHeaders: { 'Content-Type': "'application/problem+json'" },
-        templates: { 'application/json': problem(code, statusCode, title, detail) },
+  /**
+   * API Gateway's own refusals in the same problem+json shape as the handlers' (platform/problem.ts),
+   * readable by the front end (CORS). Which responses, and why their bodies are static text, is in
+   * gateway-problems.ts.
+   */
+  #problemResponses(corsOrigins: readonly string[]): void {
+    // A gateway response cannot choose among origins (its headers are static or copied from the
+    // request). One front end, the usual case, is named exactly; with several, any origin may read
+    // these bodies, which hold nothing but the refusal and the request id.
+    const allowOrigin = corsOrigins.length === 1 ? corsOrigins[0]! : '*';
+    for (const problem of GATEWAY_PROBLEMS) {
+      this.restApi.addGatewayResponse(`Problem${problem.type.responseType}`, {
+        type: problem.type,
+        ...(problem.status ? { statusCode: String(problem.status) } : {}),
+        responseHeaders: {
+          'Content-Type': "'application/problem+json'",
+          'Access-Control-Allow-Origin': `'${allowOrigin}'`,
+        },
+        templates: { 'application/json': gatewayProblemTemplate(problem) },
       });
     }
   }

@@ -8,6 +8,7 @@ import { LogLevel, NodejsFunction, OutputFormat, type NodejsFunctionProps } from
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { PARSER_LAYER_PACKAGES } from '../bundling/parser-layer-packages.ts';
 import type { BiAgentConfig } from '../config.ts';
 import { fromRoot, PROJECT_ROOT } from '../paths.ts';
 
@@ -91,8 +92,10 @@ export class BiAgentFunction extends NodejsFunction {
         sourcesContent: false,
         mainFields: ['module', 'main'],
         banner: REQUIRE_BANNER,
-        // The runtime's own SDK (never bundle or layer it); the parser comes from the layer.
-        externalModules: ['@aws-sdk/*', 'libpg-query'],
+        // The runtime's own SDK (never bundle or layer it); the parser comes from the layer. Only the
+        // functions given the layer may import it: test/cdk/packaging.test.ts loads every package
+        // with nothing else on the lookup path.
+        externalModules: ['@aws-sdk/*', ...PARSER_LAYER_PACKAGES],
         esbuildArgs: { '--alias': `@electric-sql/pglite=${fromRoot('lib', 'bundling', 'pglite-unavailable.ts')}` },
         commandHooks: {
           beforeBundling: () => [],

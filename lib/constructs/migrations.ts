@@ -48,6 +48,7 @@ export class Migrations extends Construct {
       environment: {
         BI_AGENT_CLUSTER_ARN: warehouse.cluster.clusterArn,
         BI_AGENT_OWNER_SECRET_ARN: warehouse.ownerSecret.secretArn,
+        BI_AGENT_QUERY_SECRET_ARN: warehouse.querySecret.secretArn,
         BI_AGENT_DATABASE: warehouse.databaseName,
         BI_AGENT_QUERY_USERNAME: QUERY_USERNAME,
       },
@@ -57,7 +58,13 @@ export class Migrations extends Construct {
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: this.function.functionArn,
       resourceType: 'Custom::BiAgentMigrations',
-      properties: { MigrationsHash: migrationsHash(), Database: warehouse.databaseName, QueryUsername: QUERY_USERNAME },
+      properties: {
+        MigrationsHash: migrationsHash(),
+        Database: warehouse.databaseName,
+        QueryUsername: QUERY_USERNAME,
+        // A replaced query secret runs the function again: the login gets the new secret's password.
+        QuerySecretArn: warehouse.querySecret.secretArn,
+      },
     });
     // The Data API needs the instances, not just the cluster. And the first rotation of each secret
     // waits for the read-only login to exist. (Resource-level dependencies: the rotation constructs

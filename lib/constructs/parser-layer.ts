@@ -1,25 +1,28 @@
 /**
- * A Lambda layer with the PostgreSQL parser's package, copied from `node_modules` at synth time
- * (local bundling: no Docker, no network). See layers/pg-parser/README.md.
+ * A Lambda layer with the PostgreSQL parser's package and its runtime dependencies, copied from
+ * `node_modules` at synth time (local bundling: no Docker, no network). See layers/pg-parser/README.md.
  */
 import { cpSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AssetHashType, DockerImage, RemovalPolicy } from 'aws-cdk-lib';
 import { Architecture, Code, LayerVersion } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { isRuntimeFile, runtimeClosure, type InstalledPackage } from '../bundling/package-closure.ts';
+import { PARSER_LAYER_PACKAGES } from '../bundling/parser-layer-packages.ts';
 import { fromRoot } from '../paths.ts';
 import { FUNCTION_RUNTIME } from './bi-agent-function.ts';
 
-/** The packages the layer carries (each with no runtime dependencies of its own). */
-export const LAYER_PACKAGES = ['libpg-query'] as const;
+/** The packages the layer carries: `PARSER_LAYER_PACKAGES` and everything they need at run time. */
+export function parserLayerPackages(): InstalledPackage[] {
+  return runtimeClosure(PARSER_LAYER_PACKAGES, fromRoot('node_modules'));
+}
 
-/** Copies the layer's packages into `outputDir/nodejs/node_modules`. */
+/** Copies the layer's packages into `outputDir/nodejs/node_modules`, each at its path in `node_modules`. */
 export function stageParserLayer(outputDir: string): void {
-  for (const name of LAYER_PACKAGES) {
-    const target = join(outputDir, 'nodejs', 'node_modules', name);
+  for (const installed of parserLayerPackages()) {
+    const target = join(outputDir, 'nodejs', 'node_modules', ...installed.path.split('/'));
     mkdirSync(target, { recursive: true });
-    cpSync(fromRoot('node_modules', name, 'package.json'), join(target, 'package.json'));
-    cpSync(fromRoot('node_modules', name, 'wasm'), join(target, 'wasm'), { recursive: true });
+    cpSync(installed.directory, target, { recursive: true, filter: (source) => isRuntimeFile(source, installed.directory) });
   }
 }
 

@@ -3,10 +3,16 @@
  * and data-access policies, and the vector index, created at deploy time (AWS::OpenSearchServerless::Index,
  * by CloudFormation's execution role, which the data-access policy names).
  *
- * The functions reach the collection over its public endpoint with SigV4 (service `aoss`): IAM
- * (`aoss:APIAccessAll` on the collection) and the data-access policy must both allow a caller.
- * The OpenSearch retriever adapter is not wired yet (docs/deploy.md); the ask function already has
- * the endpoint, the index name and the permissions.
+ * The functions will reach the collection over its public endpoint with SigV4 (service `aoss`):
+ * IAM (`aoss:APIAccessAll` on the collection) and the data-access policy must both allow a caller
+ * (`grantRead`). The OpenSearch retriever adapter is not wired yet (docs/deploy.md), so no function
+ * is granted either until it lands.
+ *
+ * The index mapping holds only field types that `AWS::OpenSearchServerless::Index` accepts: its
+ * schema names a few OpenSearch types, not all, and CloudFormation refuses the others before it
+ * creates anything (`date` is one: cfn-lint E3030). Fields of other types are added by the
+ * ingestion adapter with the OpenSearch mapping API before it writes the first document
+ * (`INGEST_MAPPED_FIELDS`).
  */
 import { DefaultStackSynthesizer, Fn, Lazy, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, type IGrantable, type IRole } from 'aws-cdk-lib/aws-iam';
@@ -21,9 +27,18 @@ export interface SearchProps {
 /** Field names of the knowledge index (the hybrid query combines `text` BM25 with `embedding` k-NN). */
 export const INDEX_FIELDS = { text: 'text', embedding: 'embedding', doc: 'doc', heading: 'heading', updatedAt: 'updated_at' } as const;
 
+/**
+ * Fields whose type the CloudFormation resource does not accept, with the mapping the ingestion
+ * adapter puts (`PUT /<index>/_mapping`, which may add fields to an existing index) before its
+ * first write. Until then no document has them.
+ */
+export const INGEST_MAPPED_FIELDS = { [INDEX_FIELDS.updatedAt]: { type: 'date' } } as const;
+
 export class Search extends Construct {
   readonly collection: CfnCollection;
   readonly index: CfnIndex;
+  /** Who may manage and read the index; the index is created after it. */
+  readonly dataAccessPolicy: CfnAccessPolicy;
   readonly collectionName: string;
   readonly indexName: string;
   readonly #readers: string[] = [];
@@ -61,7 +76,7 @@ export class Search extends Construct {
     this.collection.addResourceDependency(encryption);
     this.collection.addResourceDependency(network);
 
-    const dataAccess = new CfnAccessPolicy(this, 'DataAccessPolicy', {
+    this.dataAccessPolicy = new CfnAccessPolicy(this, 'DataAccessPolicy', {
       name: `${this.collectionName}-access`,
       type: 'data',
       description: 'Who may manage and read the bi-agent index',
@@ -77,8 +92,9 @@ export class Search extends Construct {
         properties: {
           [INDEX_FIELDS.text]: { type: 'text' },
           [INDEX_FIELDS.heading]: { type: 'text' },
+          // The current resource schema knows keyword fields (its `Analyzer` is "for text and keyword
+          // fields"); cfn-lint 1.51's copy lists only text and knn_vector (test/cdk/cfn-lint.test.ts).
           [INDEX_FIELDS.doc]: { type: 'keyword' },
-          [INDEX_FIELDS.updatedAt]: { type: 'date' },
           [INDEX_FIELDS.embedding]: {
             type: 'knn_vector',
             dimension: config.embeddingDimensions,
@@ -87,8 +103,10 @@ export class Search extends Construct {
         },
       },
     });
-    this.index.addResourceDependency(dataAccess);
-    this.index.addResourceDependency(this.collection);
+    // CloudFormation's execution role may create the index only once the data-access policy names
+    // it: without this edge the two are created in parallel and the index fails with 403. (The
+    // collection needs no edge: the endpoint is a GetAtt of it.)
+    this.index.addResourceDependency(this.dataAccessPolicy);
   }
 
   #dataAccessRules(): object[] {

@@ -1,16 +1,18 @@
 /**
  * The HTTP functions, one per handler, each published behind a `live` alias (API Gateway calls the
  * alias; CodeDeploy shifts it between versions, see releases.ts), each with only the permissions
- * its handler uses.
+ * its handler uses today: the Data API on the cluster as the read-only login for ask and ready,
+ * nothing for health and openapi. Bedrock, the search collection and the tables are granted by the
+ * change that brings the adapter using them (docs/deploy.md, "Not wired yet"), not before.
  */
-import { Arn, ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Duration, type Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Alias, type ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { CORS_ORIGINS_ENV } from '../../functions/platform/cors.ts';
 import type { BiAgentConfig } from '../config.ts';
+import { corsOriginsOf } from '../cors-origins.ts';
 import { BiAgentFunction } from './bi-agent-function.ts';
-import type { Search } from './search.ts';
-import type { Tables } from './tables.ts';
 import type { Warehouse } from './warehouse.ts';
 
 /** The name of the alias API Gateway invokes. */
@@ -20,8 +22,6 @@ export interface ServiceFunctionsProps {
   readonly config: BiAgentConfig;
   readonly parserLayer: ILayerVersion;
   readonly warehouse: Warehouse;
-  readonly search: Search;
-  readonly tables: Tables;
 }
 
 /** A function and the alias traffic goes to. */
@@ -35,10 +35,15 @@ export class ServiceFunctions extends Construct {
   readonly health: ReleasedFunction;
   readonly ready: ReleasedFunction;
   readonly openapi: ReleasedFunction;
+  /** `BI_AGENT_CORS_ORIGINS` (the front end's origins, comma-separated) of every function here. */
+  readonly #corsOrigins: string;
 
   constructor(scope: Construct, id: string, props: ServiceFunctionsProps) {
     super(scope, id);
-    const { config, warehouse, search, tables } = props;
+    const { config, warehouse } = props;
+    // Every HTTP function names the caller's origin on its responses when it is the front end's
+    // (functions/platform/cors.ts); the preflight and the gateway's own errors use the same list.
+    this.#corsOrigins = corsOriginsOf(config).join(',');
 
     // What the composition root reads (functions/platform/container.ts): the Data API warehouse as
     // the read-only login, the row cap, the timeout; the local index lives in /tmp.
@@ -62,36 +67,9 @@ export class ServiceFunctions extends Construct {
       files: ['knowledge'],
       memorySize: config.askMemoryMb,
       timeout: Duration.seconds(config.askTimeoutSeconds),
-      environment: {
-        ...warehouseEnv,
-        // For the adapters that are not wired yet (docs/deploy.md): read now, used later.
-        BI_AGENT_SEARCH_ENDPOINT: search.collection.attrCollectionEndpoint,
-        BI_AGENT_SEARCH_INDEX: search.indexName,
-        BI_AGENT_PLANNER_MODEL_ID: config.plannerModelId,
-        BI_AGENT_EMBEDDING_MODEL_ID: config.embeddingModelId,
-        BI_AGENT_EMBEDDING_DIMENSIONS: String(config.embeddingDimensions),
-        BI_AGENT_TABLE_RATE_LIMITS: tables.rateLimits.tableName,
-        BI_AGENT_TABLE_CACHE: tables.cache.tableName,
-        BI_AGENT_TABLE_CONVERSATIONS: tables.conversations.tableName,
-        BI_AGENT_TABLE_PARTNER_KEYS: tables.partnerKeys.tableName,
-      },
+      environment: warehouseEnv,
     });
     warehouse.grantQuery(this.ask.fn);
-    search.grantRead(this.ask.fn);
-    tables.rateLimits.grantReadWriteData(this.ask.fn);
-    tables.cache.grantReadWriteData(this.ask.fn);
-    tables.conversations.grantReadWriteData(this.ask.fn);
-    tables.partnerKeys.grantReadData(this.ask.fn);
-    const bedrock = bedrockInvokeStatements(Stack.of(this), [config.plannerModelId, config.embeddingModelId]);
-    for (const statement of bedrock.statements) this.ask.fn.addToRolePolicy(statement);
-    for (const resource of bedrock.regionWildcards) {
-      Validations.of(this.ask.fn.role!).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::${resource}]`,
-        reason:
-          'A cross-region inference profile routes to the same foundation model in any region of its geography; ' +
-          'IAM must allow the model in every region the profile may choose. The model itself is fixed.',
-      });
-    }
 
     this.health = this.#released('Health', {
       entry: 'functions/health/handler.ts',
@@ -104,7 +82,7 @@ export class ServiceFunctions extends Construct {
 
     // Readiness builds the same dependencies as the ask function (guard, index, warehouse) and pings.
     this.ready = this.#released('Ready', {
-      entry: 'functions/health/handler.ts',
+      entry: 'functions/ready/handler.ts',
       handler: 'readyHandler',
       description: 'GET /ready: readiness (the warehouse answers)',
       config,
@@ -132,7 +110,7 @@ export class ServiceFunctions extends Construct {
   }
 
   #released(id: string, props: ConstructorParameters<typeof BiAgentFunction>[2]): ReleasedFunction {
-    const fn = new BiAgentFunction(this, id, props);
+    const fn = new BiAgentFunction(this, id, { ...props, environment: { ...props.environment, [CORS_ORIGINS_ENV]: this.#corsOrigins } });
     const alias = new Alias(this, `${id}Live`, { aliasName: LIVE_ALIAS, version: fn.currentVersion });
     return { fn, alias };
   }
@@ -142,7 +120,8 @@ export class ServiceFunctions extends Construct {
 const INFERENCE_PROFILE_PREFIX = /^(global|us|eu|apac|us-gov|jp|au|ca)\./;
 
 /**
- * `bedrock:InvokeModel*` on exactly the configured models. A foundation model id is one ARN in this
+ * `bedrock:InvokeModel*` on exactly the configured models, for the Bedrock adapters when they land
+ * (no function is granted Bedrock before code calls it). A foundation model id is one ARN in this
  * region. An inference-profile id needs the profile and the foundation model in every region the
  * profile may route to, which is the one place a region wildcard appears (see the acknowledgement
  * in the stack).

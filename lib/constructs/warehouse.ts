@@ -7,7 +7,7 @@
  * VPC exists for the instances and the rotation functions (which reach Secrets Manager through an
  * interface endpoint).
  */
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
   FlowLogDestination,
   FlowLogTrafficType,
@@ -38,8 +38,13 @@ export const OWNER_USERNAME = 'bi_owner';
 /** The read-only login of the question path; the migration function creates it (see functions/migrate). */
 export const QUERY_USERNAME = 'bi_query';
 
-/** Data API actions, split by who needs them. */
-const QUERY_ACTIONS = ['rds-data:BeginTransaction', 'rds-data:ExecuteStatement', 'rds-data:RollbackTransaction', 'rds-data:CommitTransaction'];
+/**
+ * Data API actions, split by who needs them. The question path only ever rolls back
+ * (functions/adapters/warehouse/rds-data.ts), so it cannot commit: a statement that slipped past
+ * every wall still could not make a change stick. The migrations commit.
+ */
+const QUERY_ACTIONS = ['rds-data:BeginTransaction', 'rds-data:ExecuteStatement', 'rds-data:RollbackTransaction'];
+const MIGRATE_ACTIONS = [...QUERY_ACTIONS, 'rds-data:CommitTransaction'];
 const SECRET_READ_ACTIONS = ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'];
 
 export interface WarehouseProps {
@@ -96,8 +101,12 @@ export class Warehouse extends Construct {
     });
 
     // The cluster's log group, created here with its retention (instead of `cloudwatchLogsRetention`,
-    // which adds a log-retention function with a wildcard policy); the cluster waits for it.
-    const clusterIdentifier = `bi-agent-${config.stage}`;
+    // which adds a log-retention function with a wildcard policy); the cluster waits for it. RDS
+    // dictates its name (`/aws/rds/cluster/<cluster id>/postgresql`), and it outlives the stack where
+    // deletion is protected, so the cluster id carries a suffix unique to this stack (see
+    // `stackInstanceSuffix`): a create that rolls back leaves its log group (and a protected cluster
+    // the rollback may not delete) under names the next create does not use.
+    const clusterIdentifier = `bi-agent-${config.stage}-${stackInstanceSuffix()}`;
     const postgresLogs = new LogGroup(this, 'PostgresLogs', {
       logGroupName: `/aws/rds/cluster/${clusterIdentifier}/postgresql`,
       retention: config.logRetentionDays as RetentionDays,
@@ -166,19 +175,32 @@ export class Warehouse extends Construct {
     this.queryRotation = this.cluster.addRotationMultiUser('QueryRotation', { secret: this.querySecret, ...rotationOptions });
   }
 
-  /** The question path: Data API statements as the read-only login. No owner secret, no batch writes. */
+  /** The question path: Data API statements as the read-only login. No owner secret, no commit, no batch writes. */
   grantQuery(grantee: IGrantable): void {
     grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: QUERY_ACTIONS, resources: [this.cluster.clusterArn] }));
     grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: SECRET_READ_ACTIONS, resources: [this.querySecret.secretArn] }));
     this.key.grantDecrypt(grantee);
   }
 
-  /** The migrations: Data API statements as the owner. */
+  /**
+   * The migrations: Data API statements as the owner, and the read-only login's secret (read only,
+   * never used to log in) so that the login gets the secret's password from the first deploy.
+   */
   grantMigrate(grantee: IGrantable): void {
-    grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: QUERY_ACTIONS, resources: [this.cluster.clusterArn] }));
+    grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: MIGRATE_ACTIONS, resources: [this.cluster.clusterArn] }));
     grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: SECRET_READ_ACTIONS, resources: [this.ownerSecret.secretArn] }));
-    this.key.grantDecrypt(grantee);
+    grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.querySecret.secretArn] }));
+    this.key.grantDecrypt(grantee); // both secrets are encrypted with this key
   }
+}
+
+/**
+ * The first group of this stack's id (`arn:…:stack/BiAgent-prod/1a2b3c4d-…` → `1a2b3c4d`): fixed
+ * for the life of the stack, new for every create, so a name built on it never meets the leftovers
+ * of an earlier, rolled-back create. Eight hex digits keep the cluster id well under 63 characters.
+ */
+function stackInstanceSuffix(): string {
+  return Fn.select(0, Fn.split('-', Fn.select(2, Fn.split('/', Aws.STACK_ID))));
 }
 
 function engineVersion(version: BiAgentConfig['auroraEngineVersion']): AuroraPostgresEngineVersion {

@@ -1,6 +1,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ASK_SCOPE_NAME, PARTNER_SCOPE_NAME, RESOURCE_SERVER_ID, USER_GROUPS } from '../../lib/constructs/auth.ts';
+import { GATEWAY_PROBLEMS, SAFE_REFERENCES } from '../../lib/constructs/gateway-problems.ts';
+import { corsOriginsOf } from '../../lib/cors-origins.ts';
+import { referencesIn, renderGatewayTemplate } from './support/gateway-template.ts';
 import { resourcesOf, synthesize, type Synthesized } from './support/synth.ts';
 
 let synth: Synthesized;
@@ -44,15 +47,24 @@ describe('API: routes', () => {
     }
   });
 
-  it('leaves only the probes and the OpenAPI document public', () => {
+  it('leaves only the liveness probe and the OpenAPI document public', () => {
     const paths = synth.stacks.main.api.routesOf('public').map((method) => method.resource.path);
-    expect(paths.sort()).toEqual(['/health', '/openapi.json', '/ready']);
+    expect(paths.sort()).toEqual(['/health', '/openapi.json']);
     for (const { props } of methodsOf('public')) expect(props.HttpMethod).toBe('GET');
+  });
+
+  it('makes readiness a signed-in route (it opens a database transaction), with a CORS preflight', () => {
+    const ready = synth.stacks.main.api.routesOf('user').filter((method) => method.resource.path === '/ready');
+    expect(ready.map((method) => method.httpMethod)).toEqual(['GET']);
+    const methods = Object.values(resourcesOf(synth.template, 'AWS::ApiGateway::Method')).map((m) => m.Properties!);
+    const readyResourceId = synth.stacks.main.getLogicalId(ready[0]!.resource.node.defaultChild as never);
+    const onReady = methods.filter((m) => JSON.stringify(m.ResourceId).includes(readyResourceId)).map((m) => m.HttpMethod);
+    expect(onReady.sort()).toEqual(['GET', 'OPTIONS']);
   });
 
   it('validates the body of every POST against the ask model before a function runs', () => {
     const validators = resourcesOf(synth.template, 'AWS::ApiGateway::RequestValidator');
-    for (const { props } of [...methodsOf('user'), ...methodsOf('partner')]) {
+    for (const { props } of [...methodsOf('user'), ...methodsOf('partner')].filter(({ props }) => props.HttpMethod === 'POST')) {
       const validator = validators[props.RequestValidatorId.Ref]!.Properties!;
       expect(validator.ValidateRequestBody).toBe(true);
       expect(props.RequestModels['application/json']).toBeDefined();
@@ -103,11 +115,68 @@ describe('API: stage', () => {
     synth.template.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
   });
 
-  it('answers API Gateway refusals as problem+json', () => {
-    synth.template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
-      ResponseType: 'BAD_REQUEST_BODY',
-      ResponseParameters: { 'gatewayresponse.header.Content-Type': "'application/problem+json'" },
-    });
+});
+
+describe('API: gateway responses (API Gateway\'s own refusals)', () => {
+  const gatewayResponses = () => Object.values(resourcesOf(synth.template, 'AWS::ApiGateway::GatewayResponse')).map((r) => r.Properties!);
+  /** Realistic values for the references a body may hold (API Gateway draws them from a plain alphabet). */
+  const SAFE_VALUES = { '$context.requestId': 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef', '$context.error.responseType': 'BAD_REQUEST_BODY' };
+  /** Values with every character that breaks a JSON string, for the references a body must not hold. */
+  const HOSTILE = 'it\'s [object has missing required properties (["question"])] \\ \n end';
+
+  it('customizes the catch-alls and every refusal the routes can produce', () => {
+    const types = gatewayResponses().map((r) => r.ResponseType);
+    expect(types).toEqual(expect.arrayContaining(['DEFAULT_4XX', 'DEFAULT_5XX', 'BAD_REQUEST_BODY', 'UNAUTHORIZED', 'THROTTLED', 'INTEGRATION_TIMEOUT']));
+    expect(types).toHaveLength(GATEWAY_PROBLEMS.length);
+  });
+
+  it('answers every one as problem+json that the front end may read (CORS)', () => {
+    const [origin] = corsOriginsOf(synth.stacks.config);
+    for (const response of gatewayResponses()) {
+      expect(response.ResponseParameters, response.ResponseType).toEqual({
+        'gatewayresponse.header.Content-Type': "'application/problem+json'",
+        'gatewayresponse.header.Access-Control-Allow-Origin': `'${origin}'`,
+      });
+    }
+  });
+
+  it('lets any origin read them only when several front ends share the API (a gateway response cannot pick one)', () => {
+    const several = synthesize('dev', { callbackUrls: ['https://a.example.com/cb', 'https://b.example.com/cb'] });
+    for (const response of Object.values(resourcesOf(several.template, 'AWS::ApiGateway::GatewayResponse'))) {
+      expect(response.Properties!.ResponseParameters['gatewayresponse.header.Access-Control-Allow-Origin']).toBe("'*'");
+    }
+  });
+
+  it('puts only references with plain values into the bodies (API Gateway substitutes them unescaped)', () => {
+    for (const response of gatewayResponses()) {
+      const template = response.ResponseTemplates['application/json'];
+      for (const reference of referencesIn(template)) expect(SAFE_REFERENCES, `${response.ResponseType}: ${reference}`).toContain(reference);
+    }
+  });
+
+  it('renders valid problem+json, with the status it answers with, even when the validation message holds quotes', () => {
+    for (const response of gatewayResponses()) {
+      const body = renderGatewayTemplate(response.ResponseTemplates['application/json'], {
+        ...SAFE_VALUES,
+        '$context.error.validationErrorString': HOSTILE,
+        '$context.error.message': HOSTILE,
+      });
+      const problem = JSON.parse(body);
+      expect(problem, response.ResponseType).toMatchObject({
+        type: expect.stringMatching(/^urn:bi-agent:problem:[a-z_]+$/),
+        title: expect.any(String),
+        detail: expect.any(String),
+        code: expect.stringMatching(/^[a-z_]+$/),
+        correlationId: SAFE_VALUES['$context.requestId'],
+      });
+      if (response.StatusCode !== undefined) expect(problem.status).toBe(Number(response.StatusCode));
+      else expect(['DEFAULT_4XX', 'DEFAULT_5XX']).toContain(response.ResponseType);
+    }
+  });
+
+  it('would have caught the old body: a validation message inserted as it comes is not JSON', () => {
+    const old = '{"status":400,"detail":"$context.error.validationErrorString"}';
+    expect(() => JSON.parse(renderGatewayTemplate(old, { '$context.error.validationErrorString': HOSTILE }))).toThrow();
   });
 });
 

@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { migrationsHash } from '../../lib/constructs/migrations.ts';
+import { INDEX_FIELDS, INGEST_MAPPED_FIELDS } from '../../lib/constructs/search.ts';
 import { resourcesOf, roleIdOf, statementsOfRole, synthesize, type Synthesized } from './support/synth.ts';
 
 let prod: Synthesized;
@@ -54,6 +55,18 @@ describe('Warehouse: Aurora PostgreSQL Serverless v2', () => {
     }
   });
 
+  it('names the cluster and its retained log group after this stack\'s id, so a create after a rolled-back one does not collide', () => {
+    const [cluster] = Object.values(resourcesOf(prod.template, 'AWS::RDS::DBCluster'));
+    const groups = Object.entries(resourcesOf(prod.template, 'AWS::Logs::LogGroup'));
+    const [groupId, group] = groups.find(([, g]) => JSON.stringify(g.Properties!.LogGroupName ?? '').includes('/aws/rds/cluster/'))!;
+    // Both are Fn::Join over the same Fn::Select of the stack id: fixed for the stack, new for every create.
+    const suffix = { 'Fn::Select': [0, { 'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }] }] };
+    expect(cluster!.Properties!.DBClusterIdentifier).toEqual({ 'Fn::Join': ['', ['bi-agent-prod-', suffix]] });
+    expect(group!.Properties!.LogGroupName).toEqual({ 'Fn::Join': ['', ['/aws/rds/cluster/bi-agent-prod-', suffix, '/postgresql']] });
+    expect(group!.DeletionPolicy).toBe('Retain');
+    expect(cluster!.DependsOn).toContain(groupId);
+  });
+
   it('keeps the cluster in isolated subnets with no NAT and no internet gateway', () => {
     prod.template.resourceCountIs('AWS::EC2::NatGateway', 0);
     prod.template.resourceCountIs('AWS::EC2::InternetGateway', 0);
@@ -72,13 +85,13 @@ describe('Warehouse: migrations at deploy time', () => {
     }
   });
 
-  it("gives the migration function the owner's secret, and the question path only the read-only one", () => {
+  it("gives the migration function the owner's secret (and the read-only one, to set its password), and the question path only the read-only one", () => {
     const { main } = prod.stacks;
     const owner = JSON.stringify(main.resolve(main.warehouse.ownerSecret.secretArn));
     const query = JSON.stringify(main.resolve(main.warehouse.querySecret.secretArn));
     const statements = (fn: Parameters<typeof roleIdOf>[1]) => JSON.stringify(statementsOfRole(prod.template, roleIdOf(main, fn)));
     expect(statements(main.migrations.function)).toContain(owner);
-    expect(statements(main.migrations.function)).not.toContain(query);
+    expect(statements(main.migrations.function)).toContain(query);
     for (const released of Object.values(main.functions.all)) expect(statements(released.fn)).not.toContain(owner);
     expect(statements(main.functions.ask.fn)).toContain(query);
     expect(statements(main.functions.ready.fn)).toContain(query);
@@ -103,12 +116,21 @@ describe('Retrieval: OpenSearch Serverless', () => {
     });
   });
 
-  it('lets the deploying role manage and the ask function read the index, in the data-access policy', () => {
-    const [policy] = Object.values(resourcesOf(prod.template, 'AWS::OpenSearchServerless::AccessPolicy'));
+  it('maps only field types the index resource accepts, and leaves the others to the ingestion adapter', () => {
+    const [index] = Object.values(resourcesOf(prod.template, 'AWS::OpenSearchServerless::Index'));
+    const mapped = index!.Properties!.Mappings.Properties as Record<string, { Type: string }>;
+    for (const [field, mapping] of Object.entries(mapped)) expect(['text', 'keyword', 'knn_vector'], field).toContain(mapping.Type);
+    expect(Object.keys(mapped).sort()).toEqual([INDEX_FIELDS.doc, INDEX_FIELDS.embedding, INDEX_FIELDS.heading, INDEX_FIELDS.text].sort());
+    for (const field of Object.keys(INGEST_MAPPED_FIELDS)) expect(mapped[field]).toBeUndefined();
+  });
+
+  it('creates the index only once the data-access policy lets the deploying role manage it', () => {
+    const [policyId, policy] = Object.entries(resourcesOf(prod.template, 'AWS::OpenSearchServerless::AccessPolicy'))[0]!;
+    const [index] = Object.values(resourcesOf(prod.template, 'AWS::OpenSearchServerless::Index'));
+    expect(index!.DependsOn).toContain(policyId);
     const text = JSON.stringify(policy!.Properties!.Policy);
     expect(text).toContain('cfn-exec-role');
     expect(text).toContain('aoss:CreateIndex');
-    expect(text).toContain('aoss:ReadDocument');
     expect(text).not.toContain('aoss:WriteDocument');
   });
 });

@@ -1,5 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { Stack } from 'aws-cdk-lib';
 import { FUNCTION_RUNTIME } from '../../lib/constructs/bi-agent-function.ts';
+import { bedrockInvokeStatements } from '../../lib/constructs/service-functions.ts';
+import { corsOriginsOf } from '../../lib/cors-origins.ts';
 import { resourcesOf, roleIdOf, statementsOfRole, synthesize, type Synthesized } from './support/synth.ts';
 
 let synth: Synthesized;
@@ -31,6 +34,26 @@ describe('Functions', () => {
         POWERTOOLS_LOG_LEVEL: config.logLevel,
         NODE_OPTIONS: '--enable-source-maps',
       });
+    }
+  });
+
+  it('let Lambda filter application logs at the stage\'s log level (the one Powertools logs at)', () => {
+    const dev = synthesize('dev');
+    for (const [synthesized, level] of [[synth, 'INFO'], [dev, 'DEBUG']] as const) {
+      expect(synthesized.stacks.config.logLevel).toBe(level);
+      for (const fn of Object.values(resourcesOf(synthesized.template, 'AWS::Lambda::Function')).map((f) => f.Properties!)) {
+        expect(fn.Environment.Variables.POWERTOOLS_LOG_LEVEL).toBe(level);
+        expect(fn.LoggingConfig).toMatchObject({ LogFormat: 'JSON', ApplicationLogLevel: level });
+      }
+    }
+  });
+
+  it('tell every HTTP function the front end\'s origins, for CORS on its responses', () => {
+    const { main, config } = synth.stacks;
+    const byLogicalId = resourcesOf(synth.template, 'AWS::Lambda::Function');
+    for (const released of Object.values(main.functions.all)) {
+      const fn = byLogicalId[main.getLogicalId(released.fn.node.defaultChild as never)]!.Properties!;
+      expect(fn.Environment.Variables.BI_AGENT_CORS_ORIGINS).toBe(corsOriginsOf(config).join(','));
     }
   });
 
@@ -91,30 +114,34 @@ describe('IAM: least privilege', () => {
     }
   });
 
-  it('lets only the ask function call Bedrock, read the index and use the tables', () => {
-    const { main } = synth.stacks;
-    for (const [name, released] of Object.entries(main.functions.all)) {
-      const text = JSON.stringify(statementsOfRole(synth.template, roleIdOf(main, released.fn)));
-      const expected = name === 'Ask';
-      expect(text.includes('bedrock:InvokeModel'), name).toBe(expected);
-      expect(text.includes('aoss:APIAccessAll'), name).toBe(expected);
-      expect(text.includes('dynamodb:'), name).toBe(expected);
+  it('grants no function Bedrock, the search collection or the tables before code uses them', () => {
+    for (const fn of Object.values(resourcesOf(synth.template, 'AWS::Lambda::Function'))) {
+      const text = JSON.stringify(statementsOfRole(synth.template, (fn.Properties!.Role as any)['Fn::GetAtt'][0]));
+      expect(text, String(fn.Properties!.Description)).not.toMatch(/bedrock:|aoss:|dynamodb:/);
     }
+    const [policy] = Object.values(resourcesOf(synth.template, 'AWS::OpenSearchServerless::AccessPolicy'));
+    expect(JSON.stringify(policy!.Properties!.Policy)).not.toContain('aoss:ReadDocument');
   });
 
-  it('names the Bedrock models exactly (a region wildcard only for an inference profile)', () => {
-    const { main, config } = synth.stacks;
-    const bedrock = statementsOfRole(synth.template, roleIdOf(main, main.functions.ask.fn)).find((s) => actionsOf(s).includes('bedrock:InvokeModel'))!;
-    const resources = JSON.stringify(bedrock.Resource);
-    expect(resources).toContain(`foundation-model/${config.embeddingModelId}`);
-    expect(resources).toContain(`inference-profile/${config.plannerModelId}`);
-    expect(resources).not.toMatch(/foundation-model\/\*/);
-  });
-
-  it('gives the partner-key table read-only access to the ask function', () => {
+  it('lets the question path begin, run and roll back, never commit; only the migrations commit', () => {
     const { main } = synth.stacks;
-    const partnerTable = main.getLogicalId(main.tables.partnerKeys.node.defaultChild as never);
-    const statements = statementsOfRole(synth.template, roleIdOf(main, main.functions.ask.fn)).filter((s) => JSON.stringify(s.Resource).includes(partnerTable));
-    for (const statement of statements) for (const action of actionsOf(statement)) expect(action).not.toMatch(/Put|Update|Delete|Write/);
+    const dataApi = (fn: Parameters<typeof roleIdOf>[1]) =>
+      statementsOfRole(synth.template, roleIdOf(main, fn)).flatMap(actionsOf).filter((action) => action.startsWith('rds-data:')).sort();
+    for (const released of [main.functions.ask, main.functions.ready]) {
+      expect(dataApi(released.fn)).toEqual(['rds-data:BeginTransaction', 'rds-data:ExecuteStatement', 'rds-data:RollbackTransaction']);
+    }
+    expect(dataApi(main.migrations.function)).toContain('rds-data:CommitTransaction');
+  });
+});
+
+describe('bedrockInvokeStatements (for the Bedrock adapters, when they land)', () => {
+  it('names the models exactly, with a region wildcard only for an inference profile', () => {
+    const stack = new Stack();
+    const { statements, regionWildcards } = bedrockInvokeStatements(stack, ['global.anthropic.claude-sonnet-4-5-20250929-v1:0', 'amazon.titan-embed-text-v2:0']);
+    const resources = JSON.stringify(stack.resolve(statements.map((statement) => statement.toStatementJson())));
+    expect(resources).toContain('foundation-model/amazon.titan-embed-text-v2:0');
+    expect(resources).toContain('inference-profile/global.anthropic.claude-sonnet-4-5-20250929-v1:0');
+    expect(resources).not.toMatch(/foundation-model\/\*/);
+    expect(regionWildcards).toEqual(['arn:<AWS::Partition>:bedrock:*::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0']);
   });
 });

@@ -1,6 +1,8 @@
 /**
  * The deploy-time migration function (functions/migrate): splitting scripts for the Data API, the
- * Data API transaction mapping, and the whole run against a Data API stand-in backed by PGlite.
+ * Data API transaction mapping, and the whole run against a Data API stand-in backed by PGlite
+ * (PostgreSQL 18: the memberships without INHERIT). The same run on PostgreSQL 15 through the real
+ * client and the local Data API endpoint, with secrets, passwords and rotation, is in test/migrate/.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,9 +18,12 @@ import { parseSync, loadModule } from 'libpg-query';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataApiScript } from '../../functions/migrate/data-api-script.ts';
 import { applySchema, respond } from '../../functions/migrate/handler.ts';
-import { queryRoleScript } from '../../functions/migrate/query-role.ts';
+import { queryLoginsScript } from '../../functions/migrate/query-role.ts';
+import { scramSha256Verifier } from '../../functions/migrate/scram-verifier.ts';
 import { splitStatements } from '../../functions/migrate/split-statements.ts';
 import { loadMigrations, migrationsDirectory } from '../../functions/warehouse/migrate.ts';
+import { dataApiCanReturn, type PgType } from '../adapters/warehouse/fake-rds-data-endpoint.ts';
+import { resourcesOf, roleIdOf, statementsOfRole, synthesize } from './support/synth.ts';
 
 describe('Function: splitStatements', () => {
   it('splits on top-level semicolons only', () => {
@@ -38,9 +43,10 @@ describe('Function: splitStatements', () => {
     expect(splitStatements(';; -- nothing\n ; /* none */')).toEqual([]);
   });
 
-  it("agrees with PostgreSQL's own parser on every migration file and the query-role script", async () => {
+  it("agrees with PostgreSQL's own parser on every migration file and the query logins' script", async () => {
     await loadModule();
-    const scripts = [...(await loadMigrations()).map((m) => m.sql), queryRoleScript('bi_query')];
+    const logins = queryLoginsScript('bi_query', { username: 'bi_query', verifier: scramSha256Verifier('pw') });
+    const scripts = [...(await loadMigrations()).map((m) => m.sql), logins];
     for (const sql of scripts) {
       const parsed = parseSync(sql) as { stmts: unknown[] };
       expect(splitStatements(sql)).toHaveLength(parsed.stmts.length);
@@ -52,12 +58,27 @@ describe('Function: splitStatements', () => {
   });
 });
 
-/** The Data API's contract, served by PGlite: one statement a call, transactions by id. */
+/**
+ * The Data API's contract, served by PGlite: one statement a call, transactions by id, and only the
+ * result types the service can return (the local endpoint's rule, test/adapters/warehouse).
+ */
 class PgliteDataApi {
   readonly calls: { command: string; sql?: string; transactionId?: string }[] = [];
   #open: string | undefined;
   #next = 0;
+  #types = new Map<number, PgType>();
   constructor(readonly db: PGlite) {}
+
+  async #typeOf(oid: number): Promise<PgType | undefined> {
+    if (!this.#types.has(oid)) {
+      const { rows } = await this.db.query<{ oid: number; typname: string; typtype: string; typelem: number }>(
+        'SELECT oid::int, typname::text, typtype::text, typelem::int FROM pg_type WHERE oid = $1 OR oid = (SELECT typelem FROM pg_type WHERE oid = $1)',
+        [oid],
+      );
+      for (const row of rows) this.#types.set(row.oid, { name: row.typname, kind: row.typtype, element: row.typelem });
+    }
+    return this.#types.get(oid);
+  }
 
   async send(command: object): Promise<Record<string, unknown>> {
     const input = (command as { input: Record<string, any> }).input;
@@ -78,6 +99,12 @@ class PgliteDataApi {
       if (this.#open && input.transactionId !== this.#open) throw new Error('statement outside the open transaction');
       if (splitStatements(input.sql).length !== 1) throw new Error('the Data API runs one statement a call');
       const result = await this.db.query(input.sql);
+      for (const field of result.fields) {
+        const type = await this.#typeOf(field.dataTypeID);
+        if (!dataApiCanReturn(type, (oid) => this.#types.get(oid))) {
+          throw Object.assign(new Error(`The result contains the unsupported data type "${type?.name ?? field.dataTypeID}".`), { name: 'UnsupportedResultException' });
+        }
+      }
       return { formattedRecords: JSON.stringify(result.rows) };
     }
     throw new Error(`unexpected command ${command.constructor.name}`);
@@ -96,10 +123,11 @@ describe('Deploy-time migrations through the Data API', () => {
   });
 
   const target = { resourceArn: 'arn:aws:rds:eu-west-1:000000000000:cluster:test', secretArn: 'arn:secret', database: 'bi' };
+  const query = { baseUsername: 'bi_query', credentials: { username: 'bi_query', password: 'the query secret password' } };
 
   it('applies every migration, one statement a call, BEGIN…COMMIT as one Data API transaction', async () => {
     const execute = dataApiScript(api as unknown as RDSDataClient, target);
-    const report = await applySchema(execute, 'bi_query');
+    const report = await applySchema(execute, query);
     const migrations = await loadMigrations();
     expect(report.applied).toEqual(migrations.map((m) => m.version));
     expect(execute.transactionId()).toBeUndefined();
@@ -109,26 +137,49 @@ describe('Deploy-time migrations through the Data API', () => {
     expect(versions.rows.map((r) => r.version)).toEqual(migrations.map((m) => m.version));
   });
 
-  it('creates the read-only login, read-only by default, able to switch to the three database roles and reading nothing itself', async () => {
-    const role = await db.query<{ rolcanlogin: boolean; switches: boolean; inherits: boolean; config: string[] | null }>(
-      `select rolcanlogin,
-              pg_has_role('bi_query', 'bi_viewer', 'SET') and pg_has_role('bi_query', 'bi_analyst', 'SET') and pg_has_role('bi_query', 'bi_admin', 'SET') as switches,
-              pg_has_role('bi_query', 'bi_viewer', 'USAGE') or pg_has_role('bi_query', 'bi_analyst', 'USAGE') or pg_has_role('bi_query', 'bi_admin', 'USAGE') as inherits,
-              rolconfig as config
-         from pg_roles where rolname = 'bi_query'`,
+  it.each([['bi_query'], ['bi_query_clone']])(
+    'creates the read-only login %s, read-only by default, able to switch to the three database roles and reading nothing itself',
+    async (login) => {
+      const role = await db.query<{ rolcanlogin: boolean; switches: boolean; inherits: boolean; config: string[] | null }>(
+        `select rolcanlogin,
+                pg_has_role($1, 'bi_viewer', 'SET') and pg_has_role($1, 'bi_analyst', 'SET') and pg_has_role($1, 'bi_admin', 'SET') as switches,
+                pg_has_role($1, 'bi_viewer', 'USAGE') or pg_has_role($1, 'bi_analyst', 'USAGE') or pg_has_role($1, 'bi_admin', 'USAGE') as inherits,
+                rolconfig as config
+           from pg_roles where rolname = $1`,
+        [login],
+      );
+      expect(role.rows[0]).toEqual({ rolcanlogin: true, switches: true, inherits: false, config: ['default_transaction_read_only=on'] });
+      const setConfig = await db.query<{ allowed: boolean }>(
+        `select has_function_privilege($1, 'pg_catalog.set_config(text, text, boolean)', 'EXECUTE') as allowed`,
+        [login],
+      );
+      expect(setConfig.rows[0]!.allowed).toBe(true);
+    },
+  );
+
+  it("gives the login its secret names the secret's password, as a SCRAM verifier, and the other login none", async () => {
+    const { rows } = await db.query<{ rolname: string; rolpassword: string | null }>(
+      `select rolname, rolpassword from pg_authid where rolname in ('bi_query', 'bi_query_clone') order by rolname`,
     );
-    expect(role.rows[0]).toEqual({ rolcanlogin: true, switches: true, inherits: false, config: ['default_transaction_read_only=on'] });
-    const setConfig = await db.query<{ allowed: boolean }>(
-      `select has_function_privilege('bi_query', 'pg_catalog.set_config(text, text, boolean)', 'EXECUTE') as allowed`,
-    );
-    expect(setConfig.rows[0]!.allowed).toBe(true);
+    const stored = rows[0]!.rolpassword!;
+    const [, iterations, salt] = /^SCRAM-SHA-256\$(\d+):([^$]+)\$/.exec(stored)!;
+    expect(scramSha256Verifier(query.credentials.password, { iterations: Number(iterations), salt: Buffer.from(salt!, 'base64') })).toBe(stored);
+    expect(rows[1]).toEqual({ rolname: 'bi_query_clone', rolpassword: null });
+    const statements = api.calls.map((call) => call.sql ?? '').join('\n');
+    expect(statements).not.toContain(query.credentials.password);
   });
 
   it('does nothing but check on a second run', async () => {
     const before = api.calls.length;
-    const report = await applySchema(dataApiScript(api as unknown as RDSDataClient, target), 'bi_query');
+    const report = await applySchema(dataApiScript(api as unknown as RDSDataClient, target), query);
     expect(report.applied).toEqual([]);
     expect(api.calls.length - before).toBeLessThan(20);
+  });
+
+  it('refuses, as the service does, a statement whose result the Data API cannot return', async () => {
+    const execute = dataApiScript(api as unknown as RDSDataClient, target);
+    await expect(execute('SELECT pg_advisory_xact_lock(1)')).rejects.toMatchObject({ name: 'UnsupportedResultException' });
+    await expect(execute('SELECT true AS locked FROM pg_advisory_xact_lock(1)')).resolves.toEqual([{ locked: true }]);
   });
 
   it('rolls the migration back when a statement fails', async () => {
@@ -142,6 +193,24 @@ describe('Deploy-time migrations through the Data API', () => {
   it('keeps the migration files where the bundle copies them from', () => {
     expect(migrationsDirectory()).toMatch(/functions[/\\]warehouse[/\\]migrations$/);
     expect(readFileSync(join(migrationsDirectory(), '002_read_only_role.sql'), 'utf8')).toContain('bi_reader');
+  });
+});
+
+describe('Template: the migrations custom resource', () => {
+  it("hands the function the query secret's ARN and lets it read that secret, and re-runs it when the secret is replaced", () => {
+    const { stacks, template } = synthesize('prod');
+    const { main } = stacks;
+    const querySecret = main.resolve(main.warehouse.querySecret.secretArn);
+    const [fn] = Object.values(resourcesOf(template, 'AWS::Lambda::Function')).filter(
+      (resource) => resource.Properties!.Environment?.Variables?.BI_AGENT_OWNER_SECRET_ARN,
+    );
+    expect(fn!.Properties!.Environment.Variables.BI_AGENT_QUERY_SECRET_ARN).toEqual(querySecret);
+    const [resource] = Object.values(resourcesOf(template, 'Custom::BiAgentMigrations'));
+    expect(resource!.Properties!.QuerySecretArn).toEqual(querySecret);
+    const reads = statementsOfRole(template, roleIdOf(main, main.migrations.function)).filter(
+      (statement) => JSON.stringify(statement.Resource) === JSON.stringify(querySecret),
+    );
+    expect(reads.flatMap((statement) => statement.Action)).toEqual(['secretsmanager:GetSecretValue']);
   });
 });
 

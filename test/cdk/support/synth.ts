@@ -1,6 +1,6 @@
 /**
  * Builds the app the way bin/app.ts does (same `createStacks`), once per stage per test file, with
- * asset bundling skipped: template assertions do not need the bundles (bundles.test.ts builds them
+ * asset bundling skipped: template assertions do not need the bundles (packaging.test.ts builds them
  * for real, as `cdk synth` does).
  */
 import { mkdtempSync } from 'node:fs';

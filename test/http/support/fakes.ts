@@ -1,7 +1,7 @@
 /** Test doubles for the HTTP side: fakes implement the ports' interfaces and record their calls. */
 import type { AskInput, Answer } from '../../../functions/core/pipeline.ts';
 import type { AskUseCase } from '../../../functions/ask/handler.ts';
-import type { Pingable } from '../../../functions/health/handler.ts';
+import type { Pingable } from '../../../functions/ready/handler.ts';
 
 /** An answer as the real pipeline would shape it. */
 export function sampleAnswer(overrides: Partial<Answer> = {}): Answer {

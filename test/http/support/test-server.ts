@@ -1,8 +1,9 @@
 /** Starts the real local server on a free port, with the real handlers built around fakes. */
 import { createAskHandler } from '../../../functions/ask/handler.ts';
-import { createHealthHandler, createReadyHandler } from '../../../functions/health/handler.ts';
+import { createHealthHandler } from '../../../functions/health/handler.ts';
 import { startLocalServer, type LocalServer, type LocalServerOptions } from '../../../functions/local/server.ts';
 import { createOpenApiHandler } from '../../../functions/openapi/handler.ts';
+import { createReadyHandler } from '../../../functions/ready/handler.ts';
 import { FakePipeline, FakeWarehouse } from './fakes.ts';
 
 export interface TestServer extends LocalServer {
@@ -21,7 +22,7 @@ export async function startTestServer(options: Partial<LocalServerOptions> = {})
     routes: [
       { method: 'POST', path: '/v1/ask', handler: createAskHandler({ dependencies: async () => ({ pipeline }) }) },
       { method: 'GET', path: '/health', handler: createHealthHandler() },
-      { method: 'GET', path: '/ready', handler: createReadyHandler({ dependencies: async () => ({ warehouse }) }) },
+      { method: 'GET', path: '/ready', handler: createReadyHandler({ dependencies: async () => ({ warehouse }), cache: false }) },
       { method: 'GET', path: '/openapi.json', handler: createOpenApiHandler() },
     ],
     ...options,
