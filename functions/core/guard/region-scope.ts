@@ -31,7 +31,7 @@ import { parseSql, type AstNode } from './postgres-parser.ts';
 import { Refusal } from './refusal.ts';
 import { sameTree } from './round-trip.ts';
 import { REGION_PARTITIONED_TABLES, WAREHOUSE_COLUMN_TYPES, WAREHOUSE_COLUMNS, WAREHOUSE_REGIONS, regionPartition } from './schema.ts';
-import { walk } from './walk.ts';
+import { replaceNodes, walk } from './walk.ts';
 
 /**
  * The regions a scope may name: the region values of the semantic catalog, spelled as in the
@@ -104,25 +104,15 @@ export function collapseRegionScope(statement: AstNode, principal: Principal): R
   const scope = regionScopeOf(principal);
   const collapsed = new Set<AstNode>();
   if (scope === undefined) return collapsed;
-  const visit = (value: unknown): unknown => {
-    if (Array.isArray(value)) {
-      for (let index = 0; index < value.length; index++) value[index] = visit(value[index]);
-      return value;
-    }
-    if (value === null || typeof value !== 'object') return value;
-    const node = value as AstNode;
+  replaceNodes(statement, (node) => {
     const range = node.RangeSubselect as AstNode | undefined;
     const match = range && range.lateral !== true ? matchScopedSubquery(range.subquery, scope) : undefined;
-    if (range && match) {
-      const rangeVar: AstNode = { schemaname: SCHEMA, relname: match.table, inh: true, relpersistence: 'p', alias: range.alias };
-      collapsed.add(rangeVar);
-      if (!match.sample) return { RangeVar: rangeVar };
-      return { RangeTableSample: { ...match.sample, relation: { RangeVar: rangeVar } } };
-    }
-    for (const key of Object.keys(node)) node[key] = visit(node[key]);
-    return node;
-  };
-  visit(statement);
+    if (!range || !match) return undefined;
+    const rangeVar: AstNode = { schemaname: SCHEMA, relname: match.table, inh: true, relpersistence: 'p', alias: range.alias };
+    collapsed.add(rangeVar);
+    if (!match.sample) return { RangeVar: rangeVar };
+    return { RangeTableSample: { ...match.sample, relation: { RangeVar: rangeVar } } };
+  });
   return collapsed;
 }
 
@@ -146,29 +136,21 @@ function replaceScopedReads(statement: AstNode, references: TableReferences, sco
     const table = rangeVar ? references.get(rangeVar as AstNode) : undefined;
     return table && REGION_SCOPED_TABLES.has(table) ? table : undefined;
   };
-  const visit = (value: unknown): unknown => {
-    if (Array.isArray(value)) {
-      for (let index = 0; index < value.length; index++) value[index] = visit(value[index]);
-      return value;
-    }
-    if (value === null || typeof value !== 'object') return value;
-    const node = value as AstNode;
+  replaceNodes(statement, (node) => {
     const rangeVar = node.RangeVar as AstNode | undefined;
     const rangeVarTable = scopedTable(rangeVar);
-    if (rangeVar && rangeVarTable) requireInheritance(rangeVar, rangeVarTable, statement);
-    if (rangeVar && rangeVarTable) return rangeSubselect(scopedSubquery(rangeVarTable, scope), aliasOf(rangeVar));
+    if (rangeVar && rangeVarTable) {
+      requireInheritance(rangeVar, rangeVarTable, statement);
+      return rangeSubselect(scopedSubquery(rangeVarTable, scope), aliasOf(rangeVar));
+    }
     const sample = node.RangeTableSample as AstNode | undefined;
     const sampled = sample ? ((sample.relation as AstNode | undefined)?.RangeVar as AstNode | undefined) : undefined;
     const sampledTable = scopedTable(sampled);
-    if (sample && sampled && sampledTable) {
-      requireInheritance(sampled, sampledTable, statement);
-      const { relation: _relation, ...method } = sample;
-      return rangeSubselect(scopedSubquery(sampledTable, scope, structuredClone(method)), aliasOf(sampled));
-    }
-    for (const key of Object.keys(node)) node[key] = visit(node[key]);
-    return node;
-  };
-  visit(statement);
+    if (!sample || !sampled || !sampledTable) return undefined;
+    requireInheritance(sampled, sampledTable, statement);
+    const { relation: _relation, ...method } = sample;
+    return rangeSubselect(scopedSubquery(sampledTable, scope, structuredClone(method)), aliasOf(sampled));
+  });
 }
 
 /**

@@ -35,3 +35,21 @@ export function nameParts(list: unknown): string[] {
   if (!Array.isArray(list)) return [];
   return list.map((item) => String(((item as AstNode).String as AstNode | undefined)?.sval ?? ''));
 }
+
+/**
+ * Replaces nodes of a tree in place, depth first: `replace` returns what should stand where a node
+ * stood, or `undefined` to keep it and look inside. A replacement is not walked again. Returns what
+ * stands at the root afterwards.
+ */
+export function replaceNodes(root: unknown, replace: (node: AstNode) => unknown): unknown {
+  if (Array.isArray(root)) {
+    for (let index = 0; index < root.length; index++) root[index] = replaceNodes(root[index], replace);
+    return root;
+  }
+  if (root === null || typeof root !== 'object') return root;
+  const node = root as AstNode;
+  const replacement = replace(node);
+  if (replacement !== undefined) return replacement;
+  for (const key of Object.keys(node)) node[key] = replaceNodes(node[key], replace);
+  return node;
+}

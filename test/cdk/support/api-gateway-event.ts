@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { callerIdentity } from '../../../functions/local/lambda-event.ts';
 import { STAND_IN } from './intrinsics.ts';
 
 export interface EventOptions {
@@ -49,23 +50,7 @@ export function apiGatewayEvent(options: EventOptions): APIGatewayProxyEvent {
       requestTimeEpoch: Date.now(),
       resourceId: 'abc123',
       resourcePath: options.path,
-      identity: {
-        accessKey: null,
-        accountId: null,
-        apiKey: null,
-        apiKeyId: null,
-        caller: null,
-        clientCert: null,
-        cognitoAuthenticationProvider: null,
-        cognitoAuthenticationType: null,
-        cognitoIdentityId: null,
-        cognitoIdentityPoolId: null,
-        principalOrgId: null,
-        sourceIp: '203.0.113.7',
-        user: null,
-        userAgent: 'packaging-test',
-        userArn: null,
-      },
+      identity: callerIdentity('203.0.113.7', 'packaging-test'),
     },
   };
 }
