@@ -107,7 +107,7 @@ export const ConfigSchema = z.strictObject({
 
   // Data
   /** Aurora PostgreSQL engine version (major.minor). */
-  auroraEngineVersion: z.enum(['15.10', '16.6', '17.4']),
+  auroraEngineVersion: z.enum(['15.17', '16.13', '17.9']),
   /** Serverless v2 minimum capacity (ACU); 0 lets the cluster pause when idle (Data API answers "resuming"). */
   auroraMinCapacity: nonNegative.max(256),
   /** Serverless v2 maximum capacity (ACU). */
@@ -173,7 +173,7 @@ export const BASE_DEFAULTS: ConfigInput = {
   callbackUrls: ['http://localhost:5173/callback'],
   logoutUrls: ['http://localhost:5173/'],
   accessTokenMinutes: 60,
-  auroraEngineVersion: '16.6',
+  auroraEngineVersion: '16.13',
   auroraMinCapacity: 0.5,
   auroraMaxCapacity: 8,
   databaseName: 'bi',

@@ -9,8 +9,8 @@
  * is granted either until it lands.
  *
  * The index mapping holds only field types that `AWS::OpenSearchServerless::Index` accepts: its
- * schema names a few OpenSearch types, not all, and CloudFormation refuses the others before it
- * creates anything (`date` is one: cfn-lint E3030). Fields of other types are added by the
+ * schema allows `text` and `knn_vector` only (the CloudFormation reference's "Allowed values"), and
+ * CloudFormation refuses the others before it creates anything (`date`: cfn-lint E3030). Fields of other types are added by the
  * ingestion adapter with the OpenSearch mapping API before it writes the first document
  * (`INGEST_MAPPED_FIELDS`).
  */
@@ -32,7 +32,10 @@ export const INDEX_FIELDS = { text: 'text', embedding: 'embedding', doc: 'doc', 
  * adapter puts (`PUT /<index>/_mapping`, which may add fields to an existing index) before its
  * first write. Until then no document has them.
  */
-export const INGEST_MAPPED_FIELDS = { [INDEX_FIELDS.updatedAt]: { type: 'date' } } as const;
+export const INGEST_MAPPED_FIELDS = {
+  [INDEX_FIELDS.doc]: { type: 'keyword' },
+  [INDEX_FIELDS.updatedAt]: { type: 'date' },
+} as const;
 
 export class Search extends Construct {
   readonly collection: CfnCollection;
@@ -92,9 +95,6 @@ export class Search extends Construct {
         properties: {
           [INDEX_FIELDS.text]: { type: 'text' },
           [INDEX_FIELDS.heading]: { type: 'text' },
-          // The current resource schema knows keyword fields (its `Analyzer` is "for text and keyword
-          // fields"); cfn-lint 1.51's copy lists only text and knn_vector (test/cdk/cfn-lint.test.ts).
-          [INDEX_FIELDS.doc]: { type: 'keyword' },
           [INDEX_FIELDS.embedding]: {
             type: 'knn_vector',
             dimension: config.embeddingDimensions,

@@ -204,12 +204,16 @@ function stackInstanceSuffix(): string {
 }
 
 function engineVersion(version: BiAgentConfig['auroraEngineVersion']): AuroraPostgresEngineVersion {
-  switch (version) {
-    case '15.10':
-      return AuroraPostgresEngineVersion.VER_15_10;
-    case '16.6':
-      return AuroraPostgresEngineVersion.VER_16_6;
-    case '17.4':
-      return AuroraPostgresEngineVersion.VER_17_4;
-  }
+  return AURORA_ENGINE_VERSIONS[version];
 }
+
+/**
+ * The newest minor of each major that the pinned aws-cdk-lib knows: AWS deprecates old minors on a
+ * schedule (a deprecated one fails CreateDBCluster), so the newest is the one that stays creatable
+ * longest. All three run Serverless v2 at 0 ACU and support the Data API.
+ */
+const AURORA_ENGINE_VERSIONS: Record<BiAgentConfig['auroraEngineVersion'], AuroraPostgresEngineVersion> = {
+  '15.17': AuroraPostgresEngineVersion.VER_15_17,
+  '16.13': AuroraPostgresEngineVersion.VER_16_13,
+  '17.9': AuroraPostgresEngineVersion.VER_17_9,
+};

@@ -10,7 +10,6 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { STAGES, type Stage } from '../../lib/config.ts';
-import { INDEX_FIELDS } from '../../lib/constructs/search.ts';
 import { cfnLint, cfnLintVersion, type CfnLintFinding } from './support/cfn-lint.ts';
 import { synthesize } from './support/synth.ts';
 
@@ -31,14 +30,6 @@ const SCHEMA_LAGS: readonly SchemaLag[] = [
     reason:
       "The resource schema has Tags (aws-cdk-lib's CfnDashboard is taggable, generated from it, and the stack's " +
       'tags reach it); the schema copy in cfn-lint 1.51 predates them.',
-  },
-  {
-    rule: 'E3030',
-    resourceType: 'AWS::OpenSearchServerless::Index',
-    path: ['Properties', 'Mappings', 'Properties', INDEX_FIELDS.doc, 'Type'],
-    reason:
-      'cfn-lint 1.51 lists only text and knn_vector as mapping types; the current schema (aws-cdk-lib 2.276, six months newer) ' +
-      'describes keyword fields (its Analyzer is "for text and keyword fields"). Other types (date) stay out of the mapping.',
   },
 ];
 
