@@ -46,7 +46,8 @@ export function measureBundles(stage = 'dev'): BundleSize[] {
   return sizes;
 }
 
-function folderBytes(directory: string): number {
+/** Bytes of every file under a folder. */
+export function folderBytes(directory: string): number {
   let total = 0;
   for (const entry of readdirSync(directory, { withFileTypes: true })) {
     const path = join(directory, entry.name);

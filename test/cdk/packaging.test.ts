@@ -22,7 +22,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUNDLE_BUDGET_BYTES } from '../../lib/bundle-report.ts';
+import { BUNDLE_BUDGET_BYTES, folderBytes } from '../../lib/bundle-report.ts';
 import { runtimeClosure } from '../../lib/bundling/package-closure.ts';
 import { STAGES, type Stage } from '../../lib/config.ts';
 import { startFakeRdsDataEndpoint, type FakeRdsDataEndpoint } from '../adapters/warehouse/fake-rds-data-endpoint.ts';
@@ -57,15 +57,6 @@ afterAll(async () => {
   const outdir = assemblies ? dirname(assemblies.get(STAGES[0])!.directory) : undefined;
   if (outdir) rmSync(outdir, { recursive: true, force: true });
 });
-
-function folderBytes(directory: string): number {
-  let total = 0;
-  for (const entry of readdirSync(directory, { withFileTypes: true })) {
-    const path = join(directory, entry.name);
-    total += entry.isDirectory() ? folderBytes(path) : statSync(path).size;
-  }
-  return total;
-}
 
 describe.each(STAGES)('Stage %s', (stage) => {
   let assembly: ShippedAssembly;
